@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+# The environment is created from uv.lock (exact versions); uv itself is bootstrapped into
+# .tools/ with the system Python, so nothing but python3 (3.11) is needed beforehand.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export GE_USAGE_STATISTICS_ENABLED := False
+
+.PHONY: run test lint install install-dev dev clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+install: $(UV) $(DAGSTER_HOME)/dagster.yaml
+	$(UV) sync --frozen --no-dev --quiet
+
+install-dev: $(UV) $(DAGSTER_HOME)/dagster.yaml
+	$(UV) sync --frozen --extra dev --quiet
+
+## run: create the environment if missing and publish a release from the bundled snapshot
+run: install
+	$(VENV)/bin/tasapaino run --out dist
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## test: install dev dependencies if missing, lint, run the tests
+test: lint
+	$(VENV)/bin/python -m pytest
+
+## dev: the Dagster UI on http://127.0.0.1:3000
+dev: install
+	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf dist .dagster_home .tmp_dagster_home_* .pytest_cache .ruff_cache test-artifacts

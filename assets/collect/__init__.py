@@ -1,0 +1,1 @@
+"""Collect stage: raw source tables in, one tidy ``counts`` table out."""

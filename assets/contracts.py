@@ -1,0 +1,276 @@
+"""Column contracts between pipeline stages (see docs/data-contracts.md).
+
+One place defines each table's columns and types, so that every stage, check and the published
+data package agree. ``conform`` enforces a contract at a stage boundary: it fails loudly on a
+missing column instead of letting a silent NaN column travel to the release.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description_en: str
+    description_fi: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+class ContractError(ValueError):
+    """A table does not have the columns its contract requires."""
+
+
+_KEY = (
+    Column("dimension", "string", "occupation or field_of_education", "ammatti tai koulutusala"),
+    Column(
+        "classification",
+        "string",
+        "classification id, e.g. ammatti_2010",
+        "luokituksen tunnus, esim. ammatti_2010",
+    ),
+    Column(
+        "level",
+        "Int64",
+        "depth in the classification (1 = broadest)",
+        "luokituksen taso (1 = karkein)",
+    ),
+    Column(
+        "measure",
+        "string",
+        "what is counted, e.g. university_degrees",
+        "mitä lasketaan, esim. university_degrees",
+    ),
+)
+_REGION = (
+    Column(
+        "region_code",
+        "string",
+        "SSS whole country, MA1 mainland, MKnn region (maakunta)",
+        "SSS koko maa, MA1 Manner-Suomi, MKnn maakunta",
+    ),
+    Column("region_name_fi", "string", "region name in Finnish", "alueen nimi"),
+)
+_UNIT = (
+    Column("unit_code", "string", "occupation or field code", "ammatti- tai koulutusalakoodi"),
+    Column("unit_name_fi", "string", "unit name in Finnish", "nimi suomeksi"),
+    Column("unit_name_sv", "string", "unit name in Swedish", "nimi ruotsiksi"),
+    Column("unit_name_en", "string", "unit name in English", "nimi englanniksi"),
+)
+_SOURCE = (
+    Column(
+        "source",
+        "string",
+        "statfin, vipunen or transcribed (a published table copied by hand)",
+        "statfin, vipunen tai transcribed (julkaistusta taulukosta käsin kopioitu)",
+    ),
+    Column("source_table", "string", "source table id", "lähdetaulukon tunnus"),
+)
+
+COUNTS = Contract(
+    "counts",
+    (
+        *_SOURCE,
+        *_KEY,
+        *_UNIT,
+        *_REGION,
+        Column("year", "Int64", "statistical year", "tilastovuosi"),
+        Column("sex", "string", "women or men", "women (naiset) tai men (miehet)"),
+        Column(
+            "count",
+            "Int64",
+            "number of persons; empty where the source suppressed the cell",
+            "henkilömäärä; tyhjä, jos lähde on salannut solun",
+        ),
+        Column(
+            "status",
+            "string",
+            "the source's status mark (e.g. '..'), empty otherwise",
+            "lähteen tilamerkintä (esim. '..'), muuten tyhjä",
+        ),
+        Column(
+            "derivation",
+            "string",
+            "how the number was derived from the source, empty when published as is",
+            "miten luku on johdettu lähteestä; tyhjä, jos julkaistu sellaisenaan",
+        ),
+        Column(
+            "retrieved_at",
+            "datetime64[ns, UTC]",
+            "when the source was read (empty if not recorded)",
+            "milloin lähde luettiin (tyhjä, jos ei tiedossa)",
+        ),
+        Column(
+            "source_updated",
+            "datetime64[ns, UTC]",
+            "when the source was last updated",
+            "lähteen päivitysaika",
+        ),
+    ),
+    (
+        "source_table",
+        "measure",
+        "classification",
+        "level",
+        "region_code",
+        "year",
+        "unit_code",
+        "sex",
+    ),
+)
+
+UNIT_SHARES = Contract(
+    "unit_shares",
+    (
+        *_SOURCE,
+        *_KEY,
+        *_UNIT,
+        *_REGION,
+        Column("year", "Int64", "statistical year", "tilastovuosi"),
+        Column("women", "Int64", "women", "naiset"),
+        Column("men", "Int64", "men", "miehet"),
+        Column("total", "Int64", "women + men", "naiset + miehet"),
+        Column("women_share", "float64", "women / total (0–1)", "naisten osuus (0–1)"),
+        Column(
+            "segregation_class",
+            "string",
+            "Statistics Finland's five classes: women_over_90, women_60_90, balanced_40_60, "
+            "men_60_90, men_over_90",
+            "Tilastokeskuksen viisi luokkaa: naisten ala (yli 90 % naisia), naisvaltainen, "
+            "tasa-ala (40–60 %), miesvaltainen, miesten ala",
+        ),
+        Column(
+            "in_indices",
+            "boolean",
+            "counted in segregation indices (unknown units and empty units are not)",
+            "mukana segregaatioindekseissä (tuntemattomat ja tyhjät yksiköt eivät ole)",
+        ),
+        Column(
+            "d_contribution",
+            "float64",
+            "the unit's term in the dissimilarity index D",
+            "yksikön osuus erilaisuusindeksistä D",
+        ),
+        Column(
+            "m_contribution",
+            "float64",
+            "the unit's term in the mutual information index M (natural log)",
+            "yksikön osuus keskinäisinformaatioindeksistä M (luonnollinen logaritmi)",
+        ),
+    ),
+    ("source_table", "measure", "classification", "level", "region_code", "year", "unit_code"),
+)
+
+SEGREGATION_INDICES = Contract(
+    "segregation_indices",
+    (
+        *_KEY,
+        *_REGION,
+        Column("year", "Int64", "statistical year", "tilastovuosi"),
+        Column("index", "string", "index id, e.g. dissimilarity", "indeksin tunnus"),
+        Column(
+            "value",
+            "float64",
+            "index value; empty where undefined (see method_note)",
+            "indeksin arvo; tyhjä, jos ei määritelty (ks. method_note)",
+        ),
+        Column(
+            "ci_low",
+            "float64",
+            "lower bound of the 95 % bootstrap interval",
+            "95 %:n bootstrap-luottamusvälin alaraja",
+        ),
+        Column(
+            "ci_high",
+            "float64",
+            "upper bound of the 95 % bootstrap interval",
+            "95 %:n bootstrap-luottamusvälin yläraja",
+        ),
+        Column("n_units", "Int64", "units in the index", "indeksissä mukana olevat yksiköt"),
+        Column("n_women", "Int64", "women in those units", "naiset näissä yksiköissä"),
+        Column("n_men", "Int64", "men in those units", "miehet näissä yksiköissä"),
+        Column("source_table", "string", "source table id", "lähdetaulukon tunnus"),
+        Column(
+            "method_note",
+            "string",
+            "how the value was computed, or why it is empty",
+            "miten arvo laskettiin tai miksi se puuttuu",
+        ),
+    ),
+    ("dimension", "classification", "level", "measure", "region_code", "year", "index"),
+)
+
+CRITERIA_RESULTS = Contract(
+    "criteria_results",
+    (
+        Column("criteria_set", "string", "criteria set id", "kriteeristön tunnus"),
+        Column("criteria_version", "string", "criteria set version", "kriteeristön versio"),
+        Column("criterion_id", "string", "criterion id", "kriteerin tunnus"),
+        Column(
+            "subject_type",
+            "string",
+            "what is judged: unit, region or organisation_group",
+            "mitä arvioidaan: yksikkö, alue tai organisaatioryhmä",
+        ),
+        Column("subject", "string", "stable id of the subject", "arvioitavan kohteen tunnus"),
+        *_KEY,
+        *_REGION,
+        Column("year", "Int64", "statistical year", "tilastovuosi"),
+        Column(
+            "unit_code",
+            "string",
+            "occupation or field code (unit subjects)",
+            "ammatti- tai koulutusalakoodi (yksikkökohteet)",
+        ),
+        Column("value", "float64", "the metric the criterion judges", "arvioitava mittari"),
+        Column(
+            "threshold",
+            "string",
+            "the rule, e.g. 0.40 <= women_share <= 0.60",
+            "sääntö, esim. 0.40 <= women_share <= 0.60",
+        ),
+        Column(
+            "status",
+            "string",
+            "met, not_met or insufficient_data",
+            "met (täyttyy), not_met (ei täyty) tai insufficient_data (ei riittävästi tietoa)",
+        ),
+        Column(
+            "evidence", "string", "the numbers behind the status", "tilan perusteena olevat luvut"
+        ),
+    ),
+    ("criteria_set", "criterion_id", "subject"),
+)
+
+ALL = {c.name: c for c in (COUNTS, UNIT_SHARES, SEGREGATION_INDICES, CRITERIA_RESULTS)}
+
+
+def conform(df: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Return ``df`` with exactly the contract's columns, in order, with the contract's types."""
+    missing = [c for c in contract.names if c not in df.columns]
+    if missing:
+        raise ContractError(
+            f"{contract.name}: missing column(s) {', '.join(missing)}; "
+            f"expected {', '.join(contract.names)}"
+        )
+    out = df[contract.names].copy()
+    for col in contract.columns:
+        if col.dtype.startswith("datetime64"):
+            out[col.name] = pd.to_datetime(out[col.name], utc=True)
+        else:
+            out[col.name] = out[col.name].astype(col.dtype)
+    return out.reset_index(drop=True)

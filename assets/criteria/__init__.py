@@ -1,0 +1,1 @@
+"""Equality criteria: declared as data (catalogue/*.yaml), applied by a pure engine."""

@@ -1,0 +1,1 @@
+"""Segregation index engine (pure numpy/pandas; no Dagster)."""

@@ -1,0 +1,1 @@
+"""Unit shares stage: women's share and segregation class of every occupation or field."""

@@ -1,0 +1,1 @@
+"""Data quality checks: pure validations and the Dagster asset checks built from them."""

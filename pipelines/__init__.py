@@ -1,0 +1,1 @@
+"""Dagster code location and command-line interface of Tasapaino."""

@@ -1,0 +1,1 @@
+"""Publish stage: open-data release, data package metadata, charts and articles."""

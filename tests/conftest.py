@@ -1,0 +1,36 @@
+"""Shared fixtures: the bundled snapshot read once per session."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assets.collect.transcribed import provenance, read_tables, to_counts
+from assets.indices.batch import segregation_indices
+from assets.paths import snapshot_dir
+from assets.shares.compute import unit_shares
+
+
+@pytest.fixture(scope="session")
+def transcribed():
+    return read_tables(snapshot_dir() / "transcribed")
+
+
+@pytest.fixture(scope="session")
+def counts(transcribed) -> pd.DataFrame:
+    return to_counts(transcribed)
+
+
+@pytest.fixture(scope="session")
+def sources(transcribed) -> pd.DataFrame:
+    return provenance(transcribed)
+
+
+@pytest.fixture(scope="session")
+def shares(counts) -> pd.DataFrame:
+    return unit_shares(counts)
+
+
+@pytest.fixture(scope="session")
+def indices(shares) -> pd.DataFrame:
+    return segregation_indices(shares)

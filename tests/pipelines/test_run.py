@@ -1,0 +1,48 @@
+"""`tasapaino run` end to end on the bundled snapshot, into a temporary folder."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    assert main(["run", "--out", str(out), "--run-date", "2026-11-28"]) == 0
+    return out / "latest"
+
+
+def test_release_has_data_metadata_and_article(release):
+    names = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    for ds in ("counts", "unit_shares", "segregation_indices", "criteria_results"):
+        assert f"data/{ds}.csv" in names and f"data/{ds}.parquet" in names
+    assert "datapackage.json" in names and "SHA256SUMS" in names
+    assert any(n.startswith("articles/fi/") and n.endswith("index.md") for n in names)
+    assert any(n.startswith("articles/fi/") and n.endswith(".svg") for n in names)
+
+
+def test_csv_and_parquet_agree(release):
+    csv = pd.read_csv(release / "data" / "counts.csv")
+    parquet = pd.read_parquet(release / "data" / "counts.parquet")
+    assert len(csv) == len(parquet) == 756
+    assert csv["count"].sum() == parquet["count"].sum()
+
+
+def test_datapackage_names_every_resource(release):
+    doc = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in doc["resources"]} == {
+        "counts",
+        "unit_shares",
+        "segregation_indices",
+        "criteria_results",
+    }
+    assert doc["licenses"][0]["name"] == "CC-BY-4.0"
+    assert doc["version"] == "20201105-20261128"
+
+
+def test_bad_source_is_a_usage_error(capsys, tmp_path):
+    assert main(["run", "--out", str(tmp_path), "--source", "live"]) == 2
+    assert "only 'snapshot'" in capsys.readouterr().err

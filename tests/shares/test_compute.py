@@ -1,0 +1,59 @@
+"""Unit shares from a hand-worked two-unit table."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from assets.shares.compute import unit_shares
+
+
+def tiny_counts(rows):
+    base = {
+        "source": "test",
+        "source_table": "t",
+        "dimension": "occupation",
+        "classification": "ammatti_2010",
+        "level": 1,
+        "measure": "employed",
+        "unit_name_fi": "",
+        "unit_name_sv": "",
+        "unit_name_en": "",
+        "region_code": "SSS",
+        "region_name_fi": "Koko maa",
+        "year": 2020,
+        "status": "",
+        "derivation": "",
+        "retrieved_at": None,
+        "source_updated": "2021-01-01",
+    }
+    df = pd.DataFrame([{**base, "unit_code": u, "sex": s, "count": c} for u, s, c in rows])
+    df["count"] = df["count"].astype("Int64")
+    df["level"] = df["level"].astype("Int64")
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+def test_two_units_by_hand():
+    # Unit 1: 30 women, 10 men; unit 2: 10 women, 30 men. W = M = 40.
+    df = unit_shares(
+        tiny_counts([("1", "women", 30), ("1", "men", 10), ("2", "women", 10), ("2", "men", 30)])
+    )
+    u1 = df[df["unit_code"] == "1"].iloc[0]
+    assert u1["women_share"] == pytest.approx(0.75)
+    assert u1["segregation_class"] == "women_60_90"
+    # D term: ½ |30/40 − 10/40| = 0.25, and D = 0.5 over both units.
+    assert u1["d_contribution"] == pytest.approx(0.25)
+    assert df["d_contribution"].sum() == pytest.approx(0.5)
+    # M term of unit 1: (30/80) ln(30·80/(40·40)) + (10/80) ln(10·80/(40·40)).
+    expected = 30 / 80 * math.log(1.5) + 10 / 80 * math.log(0.5)
+    assert u1["m_contribution"] == pytest.approx(expected)
+
+
+def test_unknown_units_stay_out_of_indices():
+    df = unit_shares(
+        tiny_counts([("1", "women", 5), ("1", "men", 5), ("X", "women", 1), ("X", "men", 3)])
+    )
+    x = df[df["unit_code"] == "X"].iloc[0]
+    assert not x["in_indices"]
+    assert pd.isna(x["d_contribution"])
