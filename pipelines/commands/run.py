@@ -41,6 +41,14 @@ def handle(args: argparse.Namespace) -> int:
         "resources": {"release_target": {"config": {"out_dir": str(out)}}},
         "loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}},
     }
+    if args.snapshot:
+        snapshot = Path(args.snapshot)
+        if not (snapshot / "transcribed" / "sources.yaml").is_file():
+            raise UsageError(
+                f"--snapshot {snapshot}: not a snapshot folder (expected "
+                f"{snapshot / 'transcribed' / 'sources.yaml'}); point it at a copy of data/snapshot"
+            )
+        run_config["resources"]["snapshot"] = {"config": {"directory": str(snapshot.resolve())}}
     if args.run_date:
         run_config["resources"]["release_target"]["config"]["run_date"] = args.run_date
     job = defs.resolve_job_def("release_job")
@@ -88,6 +96,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         metavar="YYYY-MM-DD",
         help="pin the run date (for byte-identical rebuilds; default: today in Helsinki)",
+    )
+    run.add_argument(
+        "--snapshot",
+        default="",
+        metavar="DIR",
+        help="read the snapshot from DIR instead of the bundled data/snapshot",
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's step log")
     run.set_defaults(func=handle)

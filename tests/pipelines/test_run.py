@@ -46,3 +46,8 @@ def test_datapackage_names_every_resource(release):
 def test_bad_source_is_a_usage_error(capsys, tmp_path):
     assert main(["run", "--out", str(tmp_path), "--source", "live"]) == 2
     assert "only 'snapshot'" in capsys.readouterr().err
+
+
+def test_snapshot_folder_is_checked(capsys, tmp_path):
+    assert main(["run", "--out", str(tmp_path), "--snapshot", str(tmp_path / "nope")]) == 2
+    assert "not a snapshot folder" in capsys.readouterr().err
