@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export GE_USAGE_STATISTICS_ENABLED := False
 
-.PHONY: run test lint install install-dev dev clean
+.PHONY: run test lint install install-dev dev clean chromium
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -34,8 +34,16 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## chromium: Debian's chromium for the browser tests (tests/browser), installed when missing
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
+
+chromium: $(CHROMIUM)
+
 ## test: install dev dependencies if missing, lint, run the tests
-test: lint
+test: lint $(CHROMIUM)
 	$(VENV)/bin/python -m pytest
 
 ## dev: the Dagster UI on http://127.0.0.1:3000

@@ -10,6 +10,9 @@ from assets.indices.batch import segregation_indices
 from assets.paths import snapshot_dir
 from assets.shares.compute import unit_shares
 
+# Browser fixtures (headless chromium, page checks) for every test package: tests/browser/harness.py
+pytest_plugins = ("tests.browser.harness",)
+
 
 @pytest.fixture(scope="session")
 def transcribed():

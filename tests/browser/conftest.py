@@ -1,0 +1,1 @@
+"""The browser fixtures come from ``tests.browser.harness`` (registered in tests/conftest.py)."""
