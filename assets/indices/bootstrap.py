@@ -1,0 +1,208 @@
+"""Uncertainty of segregation indices: seeded, vectorised bootstrap and expected values.
+
+Small regional tables make every segregation index look larger than it is: with few persons per
+unit, chance alone puts more women in some units than in others. Two tools measure this:
+
+* ``bootstrap_two_group`` / ``bootstrap_multigroup``: resample the table as a multinomial draw of
+  all its cells (the total fixed, each cell's probability its observed share), all replicates in
+  one numpy call — no Python loop over replicates. Each index gets the replicates' mean, standard
+  error, bias (mean − estimate), a bias-corrected estimate (estimate − bias, as the R package
+  ``segregation`` reports with ``se = TRUE``) and a percentile interval.
+* ``expected_two_group``: the mean index over tables drawn with NO segregation given the margins
+  (every unit's size and the numbers of women and men kept; women spread over units at random,
+  a multivariate hypergeometric draw — the two-group case of R's ``r2dtable`` used by
+  ``mutual_expected``). An index near this value says the table is no more segregated than chance.
+
+Counts must be whole numbers (a multinomial draw of 12.5 persons has no meaning). Replicates where
+an index is undefined (e.g. Charles–Grusky A after a cell fell to zero) are left out of its
+summary; ``n_valid`` says how many remained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from assets.indices import multigroup, twogroup
+
+# Replicates × tables × cells held at once; bounds memory at about 64 MB of int64 draws.
+_MAX_DRAW_CELLS = 1 << 23
+
+
+@dataclass(frozen=True)
+class BootstrapSummary:
+    """One index's bootstrap summary; every field has the tables' shape."""
+
+    estimate: np.ndarray
+    mean: np.ndarray
+    se: np.ndarray
+    bias: np.ndarray
+    bias_corrected: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    n_valid: np.ndarray
+
+
+def _whole_counts(counts: np.ndarray) -> np.ndarray:
+    if not np.array_equal(counts, np.round(counts)):
+        raise ValueError("bootstrap needs whole-number counts (persons), got fractions")
+    return counts
+
+
+def resample(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """``reps`` multinomial resamples of each table: shape (reps, *counts.shape).
+
+    The last two axes (groups, units) are one table's cells; leading axes are separate tables,
+    each resampled with its own total.
+    """
+    c = _whole_counts(multigroup.as_table(counts))
+    batch = c.shape[:-2]
+    cells = c.reshape(*batch, -1)
+    n = cells.sum(-1)
+    nd = np.where(n > 0, n, 1.0)
+    draws = rng.multinomial(n.astype(np.int64), cells / nd[..., None], size=(reps, *batch))
+    return draws.reshape(reps, *c.shape).astype(np.float64)
+
+
+def summarize(estimate: np.ndarray, replicates: np.ndarray, level: float) -> BootstrapSummary:
+    """Summary of replicates (first axis) around the observed ``estimate``."""
+    valid = ~np.isnan(replicates)
+    n_valid = valid.sum(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, replicates, 0.0).sum(0) / np.maximum(n_valid, 1)
+        mean = np.where(n_valid > 0, mean, np.nan)
+        dev = np.where(valid, replicates - mean, 0.0)
+        se = np.sqrt((dev**2).sum(0) / np.maximum(n_valid - 1, 1))
+    se = np.where(n_valid > 1, se, np.nan)
+    alpha = (1 - level) / 2
+    filled = np.where(valid, replicates, np.inf)
+    ordered = np.sort(filled, axis=0)
+    lo = _quantile_sorted(ordered, n_valid, alpha)
+    hi = _quantile_sorted(ordered, n_valid, 1 - alpha)
+    bias = mean - estimate
+    return BootstrapSummary(
+        estimate=estimate,
+        mean=mean,
+        se=se,
+        bias=bias,
+        bias_corrected=estimate - bias,
+        ci_low=lo,
+        ci_high=hi,
+        n_valid=n_valid,
+    )
+
+
+def _quantile_sorted(ordered: np.ndarray, n_valid: np.ndarray, q: float) -> np.ndarray:
+    """Linear-interpolation quantile (numpy's default) of the first ``n_valid`` sorted values."""
+    pos = q * np.maximum(n_valid - 1, 0)
+    below = np.floor(pos).astype(np.int64)
+    above = np.minimum(below + 1, np.maximum(n_valid - 1, 0))
+    frac = pos - below
+    lo = np.take_along_axis(ordered, below[None], axis=0)[0]
+    hi = np.take_along_axis(ordered, above[None], axis=0)[0]
+    with np.errstate(invalid="ignore"):
+        value = lo + (hi - lo) * frac
+    return np.where(n_valid > 0, np.where(frac == 0, lo, value), np.nan)
+
+
+def bootstrap_two_group(
+    women: ArrayLike,
+    men: ArrayLike,
+    reps: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    names: tuple[str, ...] = twogroup.INDEX_NAMES,
+) -> dict[str, BootstrapSummary]:
+    """Bootstrap summaries of the two-group indices ``names`` of one table or a batch of tables.
+
+    Same seed, same numbers. Tables are processed in chunks so that replicates × cells stay
+    within about 64 MB.
+    """
+    w, m = twogroup.as_counts(women, men)
+    single = w.ndim == 1
+    w2 = w.reshape(-1, w.shape[-1])
+    m2 = m.reshape(-1, m.shape[-1])
+    rng = np.random.default_rng(seed)
+    estimates, _ = twogroup.all_indices(w2, m2)
+    step = max(1, _MAX_DRAW_CELLS // max(1, reps * 2 * w2.shape[1]))
+    chunks: dict[str, list[BootstrapSummary]] = {n: [] for n in names}
+    for start in range(0, w2.shape[0], step):
+        sl = slice(start, start + step)
+        draws = resample(np.stack([w2[sl], m2[sl]], axis=1), reps, rng)
+        values, _ = twogroup.all_indices(draws[:, :, 0, :], draws[:, :, 1, :])
+        for n in names:
+            chunks[n].append(summarize(estimates[n][sl], values[n], level))
+    out = {n: _concat(parts) for n, parts in chunks.items()}
+    if single:
+        out = {n: _first(s) for n, s in out.items()}
+    return out
+
+
+def bootstrap_multigroup(
+    counts: ArrayLike, reps: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, BootstrapSummary]:
+    """Bootstrap summaries of M (natural log) and H for a (…, groups, units) table."""
+    c = multigroup.as_table(counts)
+    rng = np.random.default_rng(seed)
+    draws = resample(c, reps, rng)
+    return {
+        "mutual_information_m": summarize(
+            np.asarray(multigroup.mutual_information(c)),
+            np.asarray(multigroup.mutual_information(draws)),
+            level,
+        ),
+        "theil_h": summarize(
+            np.asarray(multigroup.theil_h(c)), np.asarray(multigroup.theil_h(draws)), level
+        ),
+    }
+
+
+def expected_two_group(
+    women: ArrayLike,
+    men: ArrayLike,
+    reps: int = 200,
+    seed: int = 0,
+    names: tuple[str, ...] = ("dissimilarity", "mutual_information_m"),
+) -> dict[str, float | np.ndarray]:
+    """Mean of each index over ``reps`` tables with no segregation beyond chance.
+
+    Each simulated table keeps every unit's size t_j and the totals W and M, and places the W
+    women among the units at random (multivariate hypergeometric), so only chance differs from
+    an even spread. One numpy draw per table covers all replicates.
+    """
+    w, m = twogroup.as_counts(women, men)
+    _whole_counts(w)
+    _whole_counts(m)
+    single = w.ndim == 1
+    w2 = w.reshape(-1, w.shape[-1])
+    t2 = (w2 + m.reshape(-1, m.shape[-1])).astype(np.int64)
+    rng = np.random.default_rng(seed)
+    result = {n: np.full(w2.shape[0], np.nan) for n in names}
+    for i in range(w2.shape[0]):
+        n_women = int(w2[i].sum())
+        if t2[i].sum() == 0:
+            continue
+        sim_w = rng.multivariate_hypergeometric(
+            t2[i], n_women, size=reps, method="marginals"
+        ).astype(np.float64)
+        values, _ = twogroup.all_indices(sim_w, t2[i] - sim_w)
+        for n in names:
+            result[n][i] = np.nanmean(values[n]) if np.isfinite(values[n]).any() else np.nan
+    if single:
+        return {n: float(v[0]) for n, v in result.items()}
+    return {n: v.reshape(w.shape[:-1]) for n, v in result.items()}
+
+
+def _concat(parts: list[BootstrapSummary]) -> BootstrapSummary:
+    return BootstrapSummary(
+        **{
+            f: np.concatenate([np.atleast_1d(getattr(p, f)) for p in parts])
+            for f in BootstrapSummary.__dataclass_fields__
+        }
+    )
+
+
+def _first(s: BootstrapSummary) -> BootstrapSummary:
+    return BootstrapSummary(**{f: getattr(s, f)[0] for f in BootstrapSummary.__dataclass_fields__})

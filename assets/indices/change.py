@@ -1,0 +1,196 @@
+"""What changed between two years: decompositions of the change in M and in IP.
+
+Both decompositions rest on iterative proportional fitting (IPF, Deming & Stephan 1940): rescale a
+table's rows and columns in turn until it has chosen margins. IPF keeps the table's odds ratios —
+its *structure*, how groups sort into units net of sizes — and replaces only its margins.
+
+``mutual_information_change`` (Elbers 2023): M2 − M1 =
+    additions     M changes through units/groups present only in year 2,
+  + removals      … and through units/groups present only in year 1,
+  + group_marginal  change in the overall group mix (e.g. more women at work),
+  + unit_marginal   change in unit sizes (e.g. health care growing),
+  + structural      change in how groups sort into units, margins held fixed.
+The last three are the Shapley values of the three factors over the units and groups present in
+both years: each factor's effect averaged over all orders of switching the factors from year 1 to
+year 2, with the other factors taken from either year — so the parts add up exactly and do not
+depend on which year is the baseline.
+
+``karmel_maclachlan_change`` (Karmel & MacLachlan 1988): IP2 − IP1 =
+    mix_effect          IP of year 1's table fitted to year 2's margins (unit sizes and the sexes'
+                        totals), minus IP1: the change that margins alone would have brought;
+  + composition_effect  IP2 minus that fitted IP: the change in the sex composition of units;
+  + units_changed       what units present in only one of the years add.
+
+Inputs are aligned arrays: the same groups (rows) and units (columns) in the same order in both
+years, with zeros for a unit or group absent in a year. Aligning codes across years (renamed or
+split occupations) is the caller's job: the functions cannot see codes.
+
+References: Karmel, T. & MacLachlan, M. (1988) Occupational sex segregation — increasing or
+decreasing? Economic Record 64(3), 187–195. Elbers, B. (2023) A method for studying differences in
+segregation across time and space. Sociological Methods & Research 52(1), 5–42.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from assets.indices import multigroup, twogroup
+
+# Persons put into a zero cell before IPF in the M change decomposition (R's ``ipf`` uses 1e-4).
+ZERO_CELL_FILL = 1e-4
+
+
+def ipf(
+    table: ArrayLike,
+    row_target: ArrayLike,
+    col_target: ArrayLike,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
+) -> np.ndarray:
+    """``table`` (rows × columns) rescaled to have row sums ``row_target`` and column sums
+    ``col_target``, keeping its odds ratios (zero cells stay zero).
+
+    The targets must have the same total. Iterates until every row and column sum is within a
+    relative ``tol`` of its target; raises ValueError if that cannot be reached (a row or column
+    with no persons but a positive target, or ``max_iter`` passes without converging).
+    """
+    x = np.array(table, dtype=np.float64)
+    r = np.asarray(row_target, dtype=np.float64)
+    c = np.asarray(col_target, dtype=np.float64)
+    if x.ndim != 2 or r.shape != (x.shape[0],) or c.shape != (x.shape[1],):
+        raise ValueError(
+            f"ipf: table {x.shape} needs row target ({x.shape[0]},) and column target "
+            f"({x.shape[1]},), got {r.shape} and {c.shape}"
+        )
+    if not math.isclose(r.sum(), c.sum(), rel_tol=1e-9):
+        raise ValueError(f"ipf: row and column targets must have one total ({r.sum()} ≠ {c.sum()})")
+    if ((x.sum(1) == 0) & (r > 0)).any() or ((x.sum(0) == 0) & (c > 0)).any():
+        raise ValueError("ipf: a row or column has no persons but a positive target")
+    for _ in range(max_iter):
+        rows = x.sum(1)
+        x *= np.divide(r, rows, out=np.zeros_like(r), where=rows > 0)[:, None]
+        cols = x.sum(0)
+        x *= np.divide(c, cols, out=np.zeros_like(c), where=cols > 0)[None, :]
+        if np.allclose(x.sum(1), r, rtol=tol, atol=0.0):
+            return x
+    raise ValueError(f"ipf: no convergence to a relative {tol} in {max_iter} iterations")
+
+
+@dataclass(frozen=True)
+class MutualInformationChange:
+    """M2 − M1 = additions + removals + group_marginal + unit_marginal + structural (exactly)."""
+
+    m1: float
+    m2: float
+    difference: float
+    additions: float
+    removals: float
+    group_marginal: float
+    unit_marginal: float
+    structural: float
+
+
+def mutual_information_change(
+    counts1: ArrayLike, counts2: ArrayLike, base: float = math.e
+) -> MutualInformationChange:
+    """Elbers' (2023) Shapley decomposition of the change in M between two (groups × units)
+    tables aligned row for row and column for column.
+
+    For two-group data pass ``np.stack([women, men])`` of each year.
+    """
+    c1 = multigroup.as_table(counts1)
+    c2 = multigroup.as_table(counts2)
+    if c1.shape != c2.shape or c1.ndim != 2:
+        raise ValueError(f"tables must be aligned (groups × units), got {c1.shape} and {c2.shape}")
+    scale = math.log(base)
+    m1 = float(multigroup.mutual_information(c1))
+    m2 = float(multigroup.mutual_information(c2))
+    groups = (c1.sum(1) > 0) & (c2.sum(1) > 0)
+    units = (c1.sum(0) > 0) & (c2.sum(0) > 0)
+    # As the R package does, a zero cell of the common table becomes a tiny count: IPF cannot
+    # move persons into a zero cell, so without it some margins could never be reached.
+    o1 = np.where(c1[np.ix_(groups, units)] > 0, c1[np.ix_(groups, units)], ZERO_CELL_FILL)
+    o2 = np.where(c2[np.ix_(groups, units)] > 0, c2[np.ix_(groups, units)], ZERO_CELL_FILL)
+    o1 = o1 / o1.sum()
+    o2 = o2 / o2.sum()
+    tables = (o1, o2)
+    value: dict[tuple[int, int, int], float] = {}
+    for g, u, s in itertools.product((0, 1), repeat=3):
+        # (g, u, s) = which year's group margins, unit margins and structure the table has
+        fitted = tables[s] if g == u == s else ipf(tables[s], tables[g].sum(1), tables[u].sum(0))
+        value[g, u, s] = float(multigroup.mutual_information(fitted))
+    shapley = [_shapley(value, k) / scale for k in range(3)]
+    m1_overlap = value[0, 0, 0] / scale
+    m2_overlap = value[1, 1, 1] / scale
+    return MutualInformationChange(
+        m1=m1 / scale,
+        m2=m2 / scale,
+        difference=(m2 - m1) / scale,
+        additions=m2 / scale - m2_overlap,
+        removals=m1_overlap - m1 / scale,
+        group_marginal=shapley[0],
+        unit_marginal=shapley[1],
+        structural=shapley[2],
+    )
+
+
+def _shapley(value: dict[tuple[int, int, int], float], factor: int) -> float:
+    """Shapley value of one of three factors: weight 1/3 when 0 or 2 others switched, 1/6 when 1."""
+    total = 0.0
+    for others in itertools.product((0, 1), repeat=2):
+        k = sum(others)
+        weight = math.factorial(k) * math.factorial(2 - k) / math.factorial(3)
+        before = list(others)
+        before.insert(factor, 0)
+        after = list(others)
+        after.insert(factor, 1)
+        total += weight * (value[tuple(after)] - value[tuple(before)])
+    return total
+
+
+@dataclass(frozen=True)
+class KarmelMacLachlanChange:
+    """IP2 − IP1 = mix_effect + composition_effect + units_changed (exactly)."""
+
+    ip1: float
+    ip2: float
+    difference: float
+    mix_effect: float
+    composition_effect: float
+    units_changed: float
+
+
+def karmel_maclachlan_change(
+    women1: ArrayLike, men1: ArrayLike, women2: ArrayLike, men2: ArrayLike
+) -> KarmelMacLachlanChange:
+    """Karmel & MacLachlan's (1988) split of the change in IP into mix and composition effects.
+
+    Arrays are per unit, aligned across the two years. The split uses the units with persons in
+    both years; ``units_changed`` is what units present in only one year add to the change.
+    """
+    w1, m1 = twogroup.as_counts(women1, men1)
+    w2, m2 = twogroup.as_counts(women2, men2)
+    if w1.shape != w2.shape or w1.ndim != 1:
+        raise ValueError(f"years must be aligned 1-D arrays, got {w1.shape} and {w2.shape}")
+    ip1 = float(twogroup.karmel_maclachlan(w1, m1))
+    ip2 = float(twogroup.karmel_maclachlan(w2, m2))
+    both = ((w1 + m1) > 0) & ((w2 + m2) > 0)
+    t1 = np.stack([w1[both], m1[both]])
+    t2 = np.stack([w2[both], m2[both]])
+    ip1_common = float(twogroup.karmel_maclachlan(t1[0], t1[1]))
+    ip2_common = float(twogroup.karmel_maclachlan(t2[0], t2[1]))
+    fitted = ipf(t1, t2.sum(1), t2.sum(0))
+    ip_fitted = float(twogroup.karmel_maclachlan(fitted[0], fitted[1]))
+    return KarmelMacLachlanChange(
+        ip1=ip1,
+        ip2=ip2,
+        difference=ip2 - ip1,
+        mix_effect=ip_fitted - ip1_common,
+        composition_effect=ip2_common - ip_fitted,
+        units_changed=(ip2 - ip1) - (ip2_common - ip1_common),
+    )
