@@ -6,8 +6,8 @@ from dagster import (
     AssetSelection,
     Definitions,
     define_asset_job,
-    in_process_executor,
     load_assets_from_modules,
+    map_asset_specs,
 )
 
 import assets.collect.assets as collect_assets
@@ -16,7 +16,12 @@ import assets.indices.assets as indices_assets
 import assets.shares.assets as shares_assets
 import publish.assets as publish_assets
 from checks.asset_checks import counts_rules
+from pipelines.executors import executor_from_env
+from pipelines.freshness import with_published_freshness
 from pipelines.resources import ReleaseTarget, SnapshotSource
+from pipelines.schedules import monthly_full_refresh
+from pipelines.sensors import run_failure_alert_sensor, source_update_sensor
+from pipelines.source_updates import SourceUpdatesResource
 
 ALL_ASSETS = load_assets_from_modules(
     [collect_assets, shares_assets, indices_assets, criteria_assets, publish_assets]
@@ -29,9 +34,15 @@ release_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=ALL_ASSETS,
+    assets=map_asset_specs(with_published_freshness, ALL_ASSETS),
     asset_checks=[counts_rules],
     jobs=[release_job],
-    resources={"snapshot": SnapshotSource(), "release_target": ReleaseTarget()},
-    executor=in_process_executor,
+    schedules=[monthly_full_refresh],
+    sensors=[source_update_sensor, run_failure_alert_sensor],
+    resources={
+        "snapshot": SnapshotSource(),
+        "release_target": ReleaseTarget(),
+        "source_updates": SourceUpdatesResource(),
+    },
+    executor=executor_from_env(),
 )
