@@ -165,15 +165,20 @@ def _total_flags(df: pd.DataFrame, totals: pd.Series) -> pd.Series:
     wide = df.pivot_table(index=key, columns="sex", values="count", aggfunc="first", dropna=False)
     wide = wide.join(totals, how="left")
     both = wide.get("women", pd.Series(dtype="Int64")) + wide.get("men", pd.Series(dtype="Int64"))
-    bad = wide["total"].notna() & both.notna() & (both != wide["total"])
-    notes = pd.Series("", index=wide.index, dtype=object)
+    bad = (wide["total"].notna() & both.notna() & (both != wide["total"])).fillna(False)
+    notes = pd.Series("", index=wide.index, dtype=object, name="note")
     notes[bad] = [
         f"check: women + men = {int(b)} but the source's total is {int(t)}"
         for b, t in zip(both[bad], wide.loc[bad, "total"], strict=True)
     ]
-    return pd.Series(
-        [notes.get(k, "") for k in zip(*(df[c] for c in key), strict=True)], index=df.index
+    return (
+        df[key].merge(notes.reset_index(), on=key, how="left")["note"].fillna("").set_axis(df.index)
     )
+
+
+def _maakunta_code(code: str) -> str:
+    """Vipunen writes maakunta numbers (``17``); counts use StatFin's codes (``MK17``)."""
+    return f"MK{int(code):02d}" if code.isdigit() and len(code) <= 2 else code
 
 
 def vipunen_counts(spec: VipunenResource, exchanges: Sequence[Exchange]) -> pd.DataFrame:
@@ -198,7 +203,7 @@ def vipunen_counts(spec: VipunenResource, exchanges: Sequence[Exchange]) -> pd.D
         {
             "year": pd.to_numeric(raw[f["year"]], errors="raise").astype(int),
             "sex": raw[f["sex"]].astype(str).map(spec.sexes),
-            "region_code": raw[f["region"]].astype(str),
+            "region_code": raw[f["region"]].astype(str).map(_maakunta_code),
             "unit_code": raw[f["unit"]].astype(str),
             "raw_count": raw[f["count"]],
         }

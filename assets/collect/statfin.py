@@ -335,28 +335,38 @@ class StatFinClient:
             refusal_hint=f"check the table id against GET {self.url(lang, spec.folder)}",
         )
 
-    def fetch_table(self, spec: StatFinTable, years: Sequence[str] | None = None) -> list[Exchange]:
-        """Every exchange needed to build ``spec``'s counts: metadata (fi/sv/en) and data."""
-        limits = self.limits()
+    def fetch_metadata(self, spec: StatFinTable) -> list[Exchange]:
+        """The table's metadata in every language, after checking the folder listing."""
+        self.limits()
         self.check_listed(spec)
-        metas = [self.metadata(spec, lang) for lang in self.languages]
-        variables = parse_metadata(metas[0].json(), table=spec.id)
+        return [self.metadata(spec, lang) for lang in self.languages]
+
+    def fetch_data(
+        self, spec: StatFinTable, metadata: Exchange, years: Sequence[str] | None = None
+    ) -> list[Exchange]:
+        """The json-stat2 parts of ``spec``'s query, each under the cell limit."""
+        variables = parse_metadata(metadata.json(), table=spec.id)
         selection, codes = build_selection(spec, variables, years)
-        parts = plan_queries(selection, limits.max_cells, split_first=codes["time"])
-        data = [
+        parts = plan_queries(selection, self.limits().max_cells, split_first=codes["time"])
+        table_url = self.url(self.languages[0], spec.folder, f"{spec.table}.px")
+        return [
             self.session.request(
                 "POST",
-                self.url(self.languages[0], spec.folder, f"{spec.table}.px"),
+                table_url,
                 table=spec.id,
                 kind="data",
                 json_body=query_body(part),
                 validate=lambda body: _check_jsonstat(body, spec.id),
-                refusal_hint=f"a variable or value code may have changed — compare the query "
-                f"with GET {self.url(self.languages[0], spec.folder, spec.table + '.px')}",
+                refusal_hint="a variable or value code may have changed — compare the query "
+                f"with GET {table_url}",
             )
             for part in parts
         ]
-        return [*metas, *data]
+
+    def fetch_table(self, spec: StatFinTable, years: Sequence[str] | None = None) -> list[Exchange]:
+        """Every exchange needed to build ``spec``'s counts: metadata (each language) and data."""
+        metas = self.fetch_metadata(spec)
+        return [*metas, *self.fetch_data(spec, metas[0], years)]
 
 
 def _json_object(body: bytes) -> None:

@@ -1,0 +1,71 @@
+"""Harmonised StatFin counts: names, levels, status marks, totals and aggregation
+(on the SYNTHETIC regional fixture in tests/fixtures/statfin)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from assets.collect.classifications import aggregate_to_level, ancestor_code, code_level
+from tests.collect.fixtures import regional_counts
+
+
+def test_fixture_covers_mk17_and_sss_at_three_levels():
+    counts = regional_counts()
+    assert set(counts["region_code"]) == {"MK17", "SSS"}
+    assert set(counts["level"]) == {1, 2, 3}
+    assert sorted(counts["year"].unique()) == [2021, 2022, 2023]
+    assert set(counts["region_name_fi"]) == {"Pohjois-Pohjanmaa", "Koko maa"}
+
+
+def test_a_suppressed_cell_is_null_with_its_mark():
+    counts = regional_counts()
+    cell = counts[
+        counts["unit_code"].eq("712")
+        & counts["region_code"].eq("MK17")
+        & counts["year"].eq(2021)
+        & counts["sex"].eq("women")
+    ]
+    assert cell["count"].isna().all() and cell["status"].tolist() == [".."]
+    assert counts["status"].ne("").sum() == 1
+
+
+def test_women_plus_men_equal_the_sources_total_so_nothing_is_flagged():
+    assert regional_counts()["derivation"].eq("").all()
+
+
+def test_names_come_from_the_classification_then_from_the_table():
+    counts = regional_counts().drop_duplicates("unit_code").set_index("unit_code")
+    assert counts.at["2", "unit_name_en"] == "Professionals"  # shipped level 1
+    assert counts.at["21", "unit_name_fi"] == "Luonnontieteiden ja tekniikan erityisasiantuntijat"
+    assert counts.at["711", "unit_name_fi"] == "Rakennuksen runkotyöntekijät ym."  # table text
+
+
+def test_aggregating_level_3_to_level_1_equals_the_sources_level_1():
+    counts = regional_counts()
+    finest = counts[counts["level"].eq(3)]
+    aggregated = aggregate_to_level(finest, 1).set_index(
+        ["region_code", "year", "unit_code", "sex"]
+    )
+    source = counts[counts["level"].eq(1)].set_index(["region_code", "year", "unit_code", "sex"])
+    joined = aggregated["count"].to_frame("aggregated").join(source["count"])
+    known = joined["aggregated"].notna()
+    assert known.sum() == len(joined) - 1  # the group holding the suppressed cell is unknown
+    assert (joined.loc[known, "aggregated"] == joined.loc[known, "count"]).all()
+    suppressed = joined[~known].index.tolist()
+    assert suppressed == [("MK17", 2021, "7", "women")]
+
+
+def test_level_rules_of_both_classifications():
+    assert (
+        code_level("ammatti_2010", "2512.") == 5
+        and ancestor_code("ammatti_2010", "2512.", 2) == "25"
+    )
+    assert code_level("ammatti_2010", "XX") == 2 and code_level("ammatti_2010", "SSSSS") is None
+    assert code_level("koulutusala_2016", "061") == 2
+    assert ancestor_code("koulutusala_2016", "0613", 1) == "06"
+
+
+def test_counts_are_typed_by_the_contract():
+    counts = regional_counts()
+    assert str(counts["count"].dtype) == "Int64"
+    assert isinstance(counts["retrieved_at"].dtype, pd.DatetimeTZDtype)
