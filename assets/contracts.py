@@ -256,6 +256,36 @@ CRITERIA_RESULTS = Contract(
     ("criteria_set", "criterion_id", "subject"),
 )
 
+# The published `sources` dataset: one row per source table and measure (from source_catalog).
+# Kept out of ALL: it describes the inputs, it is not a stage's output.
+SOURCES = Contract(
+    "sources",
+    (
+        *_SOURCE,
+        Column("measure", "string", "what is counted", "mitä lasketaan"),
+        Column("title_fi", "string", "table title in Finnish", "taulukon otsikko suomeksi"),
+        Column("title_en", "string", "table title in English", "taulukon otsikko englanniksi"),
+        Column("statistic_fi", "string", "statistic and edition", "tilasto ja sen vuosikerta"),
+        Column("url", "string", "where the table is published", "taulukon verkko-osoite"),
+        Column("published", "string", "publication (update) date", "julkaisu- eli päivityspäivä"),
+        Column(
+            "referred",
+            "string",
+            "when the page was read, empty if not recorded",
+            "milloin sivu luettiin; tyhjä, jos ei tiedossa",
+        ),
+        Column(
+            "men_derived",
+            "boolean",
+            "men derived as total − women",
+            "miehet johdettu: yhteensä − naiset",
+        ),
+        Column("file", "string", "snapshot file", "tilannevedoksen tiedosto"),
+        Column("file_sha256", "string", "SHA-256 of the snapshot file", "tiedoston SHA-256"),
+    ),
+    ("source_table", "measure"),
+)
+
 ALL = {c.name: c for c in (COUNTS, UNIT_SHARES, SEGREGATION_INDICES, CRITERIA_RESULTS)}
 
 

@@ -1,12 +1,22 @@
 """Dagster assets of the publish stage: articles, then the release that contains them."""
 
 import pandas as pd
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetIn,
+    DagsterEventType,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from pipelines.resources import ReleaseTarget, code_version
 from publish import bundle
 from publish.articles import regional_overview
-from publish.release import write_release
+from publish.changelog import CheckWarning
+from publish.history import load_previous
+from publish.release import release_root, write_release
 
 GROUP = "publish"
 FOCUS_REGION = "MK17"
@@ -42,10 +52,45 @@ def articles(
     return files
 
 
+def _optional_datasets() -> dict[str, AssetIn]:
+    """Datasets published only once their stage exists (the self-assessment summary)."""
+    import assets.criteria.assets as criteria_assets
+    from assets.contracts import ALL
+
+    return {
+        name: AssetIn(name)
+        for name in bundle.OPTIONAL_DATASETS
+        if name in ALL and hasattr(criteria_assets, name)
+    }
+
+
+def _warn_checks(context: AssetExecutionContext) -> list[CheckWarning]:
+    """Checks of this run that failed at WARN severity: published, and named in the changelog."""
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    out = []
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        data = event.asset_check_evaluation_data if event else None
+        if data is None or data.passed or data.severity != AssetCheckSeverity.WARN:
+            continue
+        out.append(
+            CheckWarning(
+                asset=data.asset_key.to_user_string(),
+                check=data.check_name,
+                description=(data.description or "").replace("\n", " "),
+            )
+        )
+    return out
+
+
 @asset(
     group_name=GROUP,
-    description="The open-data release: CSV, Parquet, datapackage.json, "
-    "SHA256SUMS and articles, swapped in atomically under dist/releases/ with dist/latest.",
+    description="The open-data release: CSV, Excel CSV, Parquet, datapackage.json, CHANGELOG, "
+    "SHA256SUMS, data page and articles, swapped in atomically under dist/releases/ with "
+    "dist/latest.",
+    ins=_optional_datasets(),
 )
 def release(
     context: AssetExecutionContext,
@@ -56,28 +101,36 @@ def release(
     source_catalog: pd.DataFrame,
     articles: dict[str, bytes],
     release_target: ReleaseTarget,
+    **optional: pd.DataFrame,
 ) -> MaterializeResult:
     run_date = release_target.date()
+    root = release_root(release_target.out_dir)
+    rid = bundle.release_id(counts, run_date)
+    warnings = _warn_checks(context)
     files = bundle.build(
         {
             "counts": counts,
             "unit_shares": unit_shares,
             "segregation_indices": segregation_indices,
             "criteria_results": criteria_results,
+            **optional,
         },
         source_catalog,
         articles,
         run_date=run_date,
         code_version=code_version(),
+        previous=load_previous(root, rid),
+        warnings=warnings,
     )
-    rid = bundle.release_id(counts, run_date)
-    path = write_release(release_target.path(), rid, files)
+    path = write_release(root, rid, files)
     context.log.info(f"release {rid} written to {path}")
     return MaterializeResult(
         metadata={
             "release_id": rid,
             "path": MetadataValue.path(str(path)),
+            "data_page": MetadataValue.path(str(path / "index.html")),
             "files": len(files) + 1,
             "bytes": sum(len(b) for b in files.values()),
+            "warn_checks": len(warnings),
         }
     )

@@ -1,76 +1,41 @@
-"""Assemble every file of a release (datasets, metadata, articles) as bytes, in memory.
+"""Assemble every file of a release (datasets, metadata, changelog, data page) as bytes.
 
-Nothing here touches the file system: ``publish.release`` writes the result atomically. Keeping
-the bundle pure makes "same inputs, same bytes" testable without a run.
+Nothing here touches the file system: ``publish.release`` writes the result atomically, and what
+is needed from earlier releases (the previous ``counts`` and changelog, the list of ids) is passed
+in. Keeping the bundle pure makes "same inputs, same bytes" testable without a run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from assets.contracts import ALL, Contract
-from publish import datapackage
-from publish.tables import to_csv_bytes, to_parquet_bytes
+from assets.contracts import ALL, SOURCES, Contract
+from publish import changelog, datapackage, site
+from publish.dataset_metadata import dataset_meta, package_meta
+from publish.tables import to_csv_bytes, to_excel_csv_bytes, to_parquet_bytes
 
-SOURCES_CONTRACT_COLUMNS = (
-    "source",
-    "source_table",
-    "measure",
-    "title_fi",
-    "title_en",
-    "statistic_fi",
-    "url",
-    "published",
-    "referred",
-    "men_derived",
-    "file",
-    "file_sha256",
-)
+# Published in this order; optional ones only when the pipeline produced them.
+DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+OPTIONAL_DATASETS = ("self_assessment_summary",)
 
-DATASETS: dict[str, dict[str, dict[str, str]]] = {
-    "counts": {
-        "title": {
-            "fi": "Naiset ja miehet aloittain, alueittain ja vuosittain",
-            "en": "Women and men by unit, region and year",
-        },
-        "description": {
-            "fi": "Yksi rivi lähdetaulukkoa, mittaria, aluetta, vuotta, alaa ja sukupuolta kohden.",
-            "en": "One row per source table, measure, region, year, unit and sex.",
-        },
-    },
-    "unit_shares": {
-        "title": {
-            "fi": "Naisten osuus ja segregaatioluokka aloittain",
-            "en": "Women's share and segregation class by unit",
-        },
-        "description": {
-            "fi": "Naisten osuus, Tilastokeskuksen viisi segregaatioluokkaa ja kunkin alan osuus "
-            "indekseistä D ja M.",
-            "en": "Women's share, Statistics Finland's five segregation classes and each unit's "
-            "contribution to the indices D and M.",
-        },
-    },
-    "segregation_indices": {
-        "title": {"fi": "Segregaatioindeksit", "en": "Segregation indices"},
-        "description": {
-            "fi": "Eriytymisindeksit taulukoittain, alueittain ja vuosittain; kaavat: "
-            "docs/methods.md.",
-            "en": "Segregation indices by table, region and year; formulas in docs/methods.md.",
-        },
-    },
-    "criteria_results": {
-        "title": {"fi": "Tasa-arvokriteerien tulokset", "en": "Equality criteria results"},
-        "description": {
-            "fi": "Jokainen kriteeri jokaista arvioitavaa kohdetta kohden, kriteeristön versio ja "
-            "perusteet.",
-            "en": "Each criterion applied to each subject, with the criteria set version and "
-            "evidence.",
-        },
-    },
+SOURCE_TITLES = {
+    "vipunen": "Vipunen – opetushallinnon tilastopalvelu / Vipunen education statistics",
 }
+STATFIN_TITLE = "Tilastokeskus / Statistics Finland"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the release needs from the releases before it."""
+
+    release_id: str | None = None
+    counts: pd.DataFrame | None = None
+    changelog: str = ""
+    history: list[str] = field(default_factory=list)
 
 
 def release_id(counts: pd.DataFrame, run_date: dt.date) -> str:
@@ -80,18 +45,53 @@ def release_id(counts: pd.DataFrame, run_date: dt.date) -> str:
 
 
 def sources_list(catalog: pd.DataFrame) -> list[dict[str, str]]:
+    """One Data Package source per table: publisher and title, URL and its update date."""
     seen: dict[str, dict[str, str]] = {}
-    for row in catalog.sort_values("source_table").to_dict("records"):
+    for row in catalog.sort_values(["source_table", "measure"]).to_dict("records"):
+        publisher = SOURCE_TITLES.get(str(row["source"]), STATFIN_TITLE)
         seen.setdefault(
             row["source_table"],
             {
-                "title": "Tilastokeskus / Statistics Finland: "
-                f"{row['statistic_fi']} — {row['title_en']}",
+                "title": f"{publisher}: {row['statistic_fi']} — {row['title_en']}",
                 "path": row["url"],
-                "published": row["published"],
+                "updated": str(row["published"])[:10],
             },
         )
     return list(seen.values())
+
+
+def _dataset_files(name: str, df: pd.DataFrame, contract: Contract) -> tuple[dict, dict]:
+    meta = dataset_meta(name)
+    csv = (f"data/{name}.csv", to_csv_bytes(df))
+    excel = (f"data/{name}_excel.csv", to_excel_csv_bytes(df))
+    parquet = (
+        f"data/{name}.parquet",
+        to_parquet_bytes(df, contract, meta.codes, meta.description),
+    )
+    res = datapackage.resource(contract, meta, len(df), csv, excel, parquet)
+    return dict([csv, excel, parquet]), res
+
+
+def citation_cff(title: str, version: str, date: str, url_note: str) -> bytes:
+    text = (
+        "cff-version: 1.2.0\n"
+        'message: "Viittaa näin / Please cite as below. Lähde / Source: Tilastokeskus / '
+        'Statistics Finland."\n'
+        "type: dataset\n"
+        f'title: "{title}"\n'
+        f'version: "{version}"\n'
+        f"date-released: {date}\n"
+        "license: CC-BY-4.0\n"
+        "authors:\n"
+        '  - name: "Tasapaino"\n'
+        "references:\n"
+        "  - type: data\n"
+        '    title: "StatFin and published tables"\n'
+        "    authors:\n"
+        '      - name: "Tilastokeskus / Statistics Finland"\n'
+        f'    notes: "{url_note}"\n'
+    )
+    return text.encode("utf-8")
 
 
 def build(
@@ -101,37 +101,48 @@ def build(
     *,
     run_date: dt.date,
     code_version: str,
+    previous: Previous | None = None,
+    warnings: list[changelog.CheckWarning] | None = None,
 ) -> dict[str, bytes]:
-    """All files of a release, path → bytes."""
+    """All files of a release except SHA256SUMS, path → bytes."""
+    previous = previous or Previous()
     files: dict[str, bytes] = {}
     resources = []
-    for name, meta in DATASETS.items():
-        contract: Contract = ALL[name]
-        df = datasets[name]
-        csv = to_csv_bytes(df)
-        files[f"data/{name}.csv"] = csv
-        files[f"data/{name}.parquet"] = to_parquet_bytes(df, contract)
-        resources.append(
-            datapackage.resource(
-                name, f"data/{name}.csv", contract, df, meta["title"], meta["description"], csv
-            )
-        )
-    sources_df = catalog[list(SOURCES_CONTRACT_COLUMNS)].sort_values(["source_table", "measure"])
-    files["data/sources.csv"] = to_csv_bytes(sources_df)
+    names = [*DATASETS, *(n for n in OPTIONAL_DATASETS if n in datasets)]
+    for name in names:
+        dataset_files, res = _dataset_files(name, datasets[name], ALL[name])
+        files.update(dataset_files)
+        resources.append(res)
+    sources_df = catalog[SOURCES.names].sort_values(["source_table", "measure"])
+    sources_df = sources_df.reset_index(drop=True)
+    sources_csv = ("data/sources.csv", to_csv_bytes(sources_df))
+    files[sources_csv[0]] = sources_csv[1]
+    resources.append(
+        datapackage.resource(SOURCES, dataset_meta("sources"), len(sources_df), sources_csv)
+    )
     files.update(articles)
-    counts = datasets["counts"]
+    rid = release_id(datasets["counts"], run_date)
+    meta = package_meta()
+    citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")
     files["datapackage.json"] = datapackage.package(
-        name="tasapaino",
-        version=release_id(counts, run_date),
-        created=run_date.isoformat(),
+        meta=meta,
+        version=rid,
+        created=f"{run_date.isoformat()}T00:00:00Z",
         resources=resources,
         sources=sources_list(catalog),
-        description={
-            "fi": "Naiset ja miehet ammateittain ja koulutusaloittain, segregaatioindeksit ja "
-            "tasa-arvokriteerit. Lähde: Tilastokeskus (CC BY 4.0).",
-            "en": "Women and men by occupation and field of education, segregation indices and "
-            "equality criteria. Source: Statistics Finland (CC BY 4.0).",
-        },
+        citation=citation,
         code_version=code_version,
     )
+    diff = (
+        changelog.compare_counts(previous.counts, datasets["counts"])
+        if previous.counts is not None
+        else None
+    )
+    files["CHANGELOG.md"] = changelog.render(
+        rid, previous.release_id, diff, list(warnings or []), previous.changelog
+    )
+    files["CITATION.cff"] = citation_cff(
+        meta["title"]["en"], rid, run_date.isoformat(), "Source tables: data/sources.csv"
+    )
+    files.update(site.render_pages(files["datapackage.json"], files, previous.history))
     return files

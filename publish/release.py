@@ -1,22 +1,59 @@
-"""Write a release directory atomically and point ``latest`` at it.
+"""Write a release atomically and point ``latest`` at it, on a local disk or object storage.
 
-The release is built in a temporary sibling directory, checked against its own SHA256SUMS, then
-renamed into place; ``latest`` is replaced by renaming a new symlink over it. A run that dies at
-any moment leaves either the old release or the new one behind ``latest``, never a half of one.
+The release target is a path abstraction (universal-pathlib): a local folder such as ``dist``,
+or a URL such as ``s3://bucket/tasapaino`` or ``memory://dist`` (tests). The guarantees differ,
+because object stores have no atomic rename and no symlinks:
+
+Local file system (POSIX rename and symlink):
+  The release is written into a hidden staging folder ``releases/.staging.<pid>.<id>.<rand>``,
+  verified against its own SHA256SUMS and renamed to ``releases/<id>``; then a new symlink is
+  renamed over ``latest``. A run killed at any moment leaves ``latest`` pointing at a complete,
+  verified release and no partial folder under a final name (hidden leftovers of dead runs are
+  swept by the next run). Re-publishing an id with different bytes swaps folders while
+  ``latest`` points at a hard-linked verified copy, so it never dangles.
+
+Object storage (``s3://``, ``gs://``, ``memory://``, …):
+  Releases are immutable. Every file is written under the final prefix ``releases/<id>/``,
+  ``SHA256SUMS`` last, then read back and verified; only then is the single ``latest`` object
+  (text ``releases/<id>``) written. A single-object PUT is atomic, so readers that follow
+  ``latest`` always get a complete, verified release. A killed run may leave an incomplete
+  prefix without a valid ``SHA256SUMS``: a release counts only if its ``SHA256SUMS`` verifies,
+  and the next run with the same id overwrites such a prefix. An id that already holds a
+  *different* verified release is refused instead of overwritten in place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from upath import UPath
+
+SUMS = "SHA256SUMS"
+LATEST = "latest"
+HIDDEN = "."
 
 
 class ReleaseError(RuntimeError):
     """A release could not be written or did not verify; nothing published was changed."""
+
+
+def release_root(location: str | os.PathLike[str]) -> Any:
+    """A local folder as a resolved ``pathlib.Path``; a URL (``s3://…``) as a ``UPath``."""
+    text = os.fspath(location)
+    if "://" not in text or text.startswith("file://"):
+        return Path(UPath(text).path if text.startswith("file://") else text).resolve()
+    return UPath(text)
+
+
+def is_local(root: Any) -> bool:
+    return isinstance(root, Path)
 
 
 def sha256sums(files: Mapping[str, bytes]) -> bytes:
@@ -26,56 +63,243 @@ def sha256sums(files: Mapping[str, bytes]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def verify(directory: Path) -> None:
-    """Raise ReleaseError unless every file listed in SHA256SUMS matches."""
-    sums = directory / "SHA256SUMS"
+def verify(directory: Any) -> None:
+    """Raise ReleaseError unless SHA256SUMS exists and every file listed in it matches."""
+    sums = directory / SUMS
     if not sums.exists():
-        raise ReleaseError(f"{directory}: no SHA256SUMS")
+        raise ReleaseError(f"{directory}: no {SUMS}")
     for line in sums.read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ", 1)
         path = directory / name
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            raise ReleaseError(f"{directory}: {name} does not match SHA256SUMS")
+            raise ReleaseError(f"{directory}: {name} does not match {SUMS}")
 
 
-def write_release(out_dir: Path, release_id: str, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` (relative path → bytes) as ``out_dir/releases/<release_id>``."""
-    releases = out_dir / "releases"
-    releases.mkdir(parents=True, exist_ok=True)
-    final = releases / release_id
-    tmp = Path(tempfile.mkdtemp(prefix=f".{release_id}.", dir=releases))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a published release is world-readable
+def is_valid(directory: Any) -> bool:
     try:
-        payload = dict(files)
-        payload["SHA256SUMS"] = sha256sums(files)
-        for name, data in payload.items():
-            path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        verify(tmp)
-        if final.exists():
-            # Same id means same vintage and run date: move the old one aside, then swap.
-            old = Path(tempfile.mkdtemp(prefix=f".{release_id}.old.", dir=releases))
-            os.rename(final, old / "release")
-            os.rename(tmp, final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    point_latest(out_dir, final)
+        verify(directory)
+    except (ReleaseError, OSError, ValueError):
+        return False
+    return True
+
+
+def write_release(root: Any, release_id: str, files: Mapping[str, bytes]) -> Any:
+    """Write ``files`` (relative path → bytes) as ``root/releases/<release_id>``, then point
+    ``root/latest`` at it. Returns the release folder."""
+    if not release_id or release_id.startswith(HIDDEN) or "/" in release_id:
+        raise ReleaseError(f"release id {release_id!r}: must be a plain, non-hidden name")
+    if SUMS in files:
+        raise ReleaseError(f"{SUMS} is written by the release step, not by the bundle")
+    sums = sha256sums(files)
+    if is_local(root):
+        final = _write_local(root, release_id, files, sums)
+    else:
+        final = _write_object_store(root, release_id, files, sums)
+    point_latest(root, release_id)
     return final
 
 
-def point_latest(out_dir: Path, release_dir: Path) -> None:
-    """Atomically make ``out_dir/latest`` a relative symlink to ``release_dir``."""
-    link = out_dir / "latest"
-    tmp_link = out_dir / f".latest.{os.getpid()}"
+# --- local file system -------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _hidden_owner(name: str) -> int | None:
+    """Pid encoded in a hidden working name ``.<kind>.<pid>.…``; None for other names."""
+    parts = name.split(".")
+    if len(parts) >= 3 and parts[0] == "" and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+def sweep_leftovers(root: Path) -> list[str]:
+    """Remove hidden staging folders and temporary links left by runs that died."""
+    removed = []
+    for folder in (root, root / "releases"):
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            pid = _hidden_owner(entry.name)
+            if pid is None or pid == os.getpid() or _pid_alive(pid):
+                continue
+            if entry.is_symlink() or entry.is_file():
+                entry.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _stage(releases: Path, kind: str, release_id: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=f".{kind}.{os.getpid()}.{release_id}.", dir=releases))
+    path.chmod(0o755)  # mkdtemp makes it private; a published release is world-readable
+    return path
+
+
+def _write_files(folder: Path, files: Mapping[str, bytes]) -> None:
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    """A verified twin of ``source`` made of hard links (no data copied; files never change)."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, dest)
+            except OSError:
+                shutil.copy2(path, dest)
+
+
+def _same_release(final: Path, sums: bytes) -> bool:
+    listed = final / SUMS
+    return listed.is_file() and listed.read_bytes() == sums and is_valid(final)
+
+
+def _write_local(root: Path, release_id: str, files: Mapping[str, bytes], sums: bytes) -> Path:
+    releases = root / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(root)
+    final = releases / release_id
+    staging = _stage(releases, "staging", release_id)
+    cleanup = [staging]
+    try:
+        _write_files(staging, {**files, SUMS: sums})
+        verify(staging)
+        if _same_release(final, sums):
+            return final  # same id, same bytes: nothing to swap
+        if final.exists():
+            # Different bytes under the same id: keep `latest` on a verified twin during the swap.
+            twin = _stage(releases, "twin", release_id)
+            cleanup.append(twin)
+            _link_copy(staging, twin)
+            verify(twin)
+            _point_local(root, twin)
+            old = _stage(releases, "old", release_id)
+            cleanup.append(old)
+            os.rename(final, old / "release")
+        os.rename(staging, final)
+        _fsync_dir(releases)
+    finally:
+        for path in cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+    return final
+
+
+def _point_local(root: Path, target: Path) -> None:
+    link = root / LATEST
+    tmp_link = root / f".latest.{os.getpid()}.tmp"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
-    os.symlink(os.path.relpath(release_dir, out_dir), tmp_link)
+    os.symlink(os.path.relpath(target, root), tmp_link)
     os.replace(tmp_link, link)
+    _fsync_dir(root)
+
+
+# --- object storage ----------------------------------------------------------------------
+
+
+def _write_object_store(root: Any, release_id: str, files: Mapping[str, bytes], sums: bytes) -> Any:
+    final = root / "releases" / release_id
+    existing = final / SUMS
+    if existing.exists() and is_valid(final):
+        if existing.read_bytes() == sums:
+            return final
+        raise ReleaseError(
+            f"{final}: a different release with this id is already published; releases on "
+            "object storage are immutable (publish with another --run-date, or delete the prefix)"
+        )
+    for name, data in sorted(files.items()):
+        (final / name).write_bytes(data)
+    existing.write_bytes(sums)  # last: its presence marks the release complete
+    verify(final)
+    return final
+
+
+# --- reading and switching ---------------------------------------------------------------
+
+
+def point_latest(root: Any, release_id: str) -> None:
+    """Make ``latest`` name ``releases/<release_id>``: a symlink renamed into place on a local
+    disk, a single small object elsewhere. Refuses a release that does not verify."""
+    target = root / "releases" / release_id
+    verify(target)
+    if is_local(root):
+        _point_local(root, target)
+    else:
+        (root / LATEST).write_text(f"releases/{release_id}\n", encoding="utf-8")
+
+
+def latest_id(root: Any) -> str | None:
+    """The id ``latest`` points at, or None before the first release."""
+    link = root / LATEST
+    if is_local(root):
+        if not link.is_symlink():
+            return None
+        return Path(os.readlink(link)).name
+    if not link.exists():
+        return None
+    return link.read_text(encoding="utf-8").strip().rsplit("/", 1)[-1]
+
+
+def release_ids(root: Any) -> list[str]:
+    """Ids of complete releases (a SHA256SUMS present), oldest first; hidden work folders and
+    prefixes of interrupted object-store writes are not releases."""
+    releases = root / "releases"
+    if not releases.exists():
+        return []
+    return sorted(
+        p.name for p in releases.iterdir() if not p.name.startswith(HIDDEN) and (p / SUMS).exists()
+    )
+
+
+def earlier_ids(root: Any, release_id: str) -> list[str]:
+    """Complete releases older than ``release_id`` (ids sort by vintage, then run date)."""
+    return [r for r in release_ids(root) if r < release_id]
+
+
+def rollback(root: Any, release_id: str | None = None) -> str:
+    """Point ``latest`` at ``release_id`` or, by default, the release before the current one."""
+    if release_id is None:
+        current = latest_id(root)
+        older = [r for r in release_ids(root) if current is None or r < current]
+        if not older:
+            raise ReleaseError(f"{root}: no release older than {current} to roll back to")
+        release_id = older[-1]
+    elif release_id not in release_ids(root):
+        raise ReleaseError(f"{root}: no release {release_id!r} (see `tasapaino publish --list`)")
+    point_latest(root, release_id)
+    return release_id
+
+
+def read_file(root: Any, release_id: str, name: str) -> bytes | None:
+    path = root / "releases" / release_id / name
+    with contextlib.suppress(FileNotFoundError):
+        if path.is_file():
+            return path.read_bytes()
+    return None

@@ -10,8 +10,9 @@ from assets.indices.batch import segregation_indices
 from assets.paths import snapshot_dir
 from assets.shares.compute import unit_shares
 
-# Browser fixtures (headless chromium, page checks) for every test package: tests/browser/harness.py
-pytest_plugins = ("tests.browser.harness",)
+# Fixtures for every test package: browser checks (tests/browser/harness.py) and the prepared
+# inputs of the release step (tests/publish/release_fixtures.py).
+pytest_plugins = ("tests.browser.harness", "tests.publish.release_fixtures")
 
 
 @pytest.fixture(scope="session")

@@ -74,11 +74,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Keep test output clean; failures are reported by the checks, not the log."""
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that stops reading a download it does not need is not a failure."""
+
+
 @contextmanager
 def serve_directory(root: Path) -> Iterator[str]:
     """Serve ``root`` over HTTP on 127.0.0.1 (a free port); yield the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -140,6 +145,7 @@ def _status(url: str) -> int:
     request = urllib.request.Request(url, method="GET")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()  # the whole file must arrive, not just the status line
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)

@@ -1,0 +1,33 @@
+"""What a new release needs from the releases already published under the same target."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+
+from publish.bundle import Previous
+from publish.release import earlier_ids, is_valid, read_file
+
+
+def load_previous(root: Any, release_id: str) -> Previous:
+    """The newest complete, verified release older than ``release_id`` and the ids before it.
+
+    "Older" is by id (vintage, then run date), not by what ``latest`` points at: re-running the
+    same inputs must compare against the same previous release and so give the same bytes.
+    """
+    earlier = earlier_ids(root, release_id)
+    valid = [r for r in earlier if is_valid(root / "releases" / r)] if earlier else []
+    if not valid:
+        return Previous(history=earlier)
+    prev = valid[-1]
+    parquet = read_file(root, prev, "data/counts.parquet")
+    counts = pd.read_parquet(io.BytesIO(parquet)) if parquet is not None else None
+    log = read_file(root, prev, "CHANGELOG.md")
+    return Previous(
+        release_id=prev,
+        counts=counts,
+        changelog=log.decode("utf-8") if log else "",
+        history=earlier,
+    )

@@ -1,0 +1,120 @@
+"""A whole release bundle from the bundled snapshot: metadata, validity, formats agree."""
+
+import hashlib
+import io
+import json
+
+import duckdb
+import frictionless
+import pandas as pd
+import pytest
+
+from publish import bundle
+from publish.release import write_release
+from tests.publish.release_fixtures import RUN_DATE
+
+DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+
+
+@pytest.fixture(scope="module")
+def written(release_files, tmp_path_factory):
+    root = tmp_path_factory.mktemp("dist")
+    write_release(root, "20201105-20261128", release_files)
+    return root / "latest"
+
+
+def test_every_dataset_in_three_forms(release_files):
+    for name in DATASETS:
+        for path in (f"data/{name}.csv", f"data/{name}_excel.csv", f"data/{name}.parquet"):
+            assert path in release_files, path
+    for name in ("datapackage.json", "CHANGELOG.md", "CITATION.cff", "index.html"):
+        assert name in release_files
+
+
+def test_release_id_is_vintage_and_run_date(release_datasets):
+    # newest source update in the snapshot: 5.11.2020 (vkour 2019 table)
+    assert bundle.release_id(release_datasets["counts"], RUN_DATE) == "20201105-20261128"
+
+
+def test_datapackage_metadata(release_files):
+    doc = json.loads(release_files["datapackage.json"])
+    assert doc["version"] == "20201105-20261128"
+    assert doc["licenses"][0]["name"] == "CC-BY-4.0"
+    assert all(s["path"].startswith("http") and s["updated"] for s in doc["sources"])
+    assert (
+        "Tilastokeskus" in doc["citation"]["fi"] and "Statistics Finland" in doc["citation"]["en"]
+    )
+    resources = {r["name"]: r for r in doc["resources"]}
+    assert set(resources) == {*DATASETS, "sources"}
+    for r in resources.values():
+        assert r["title"] and r["title_fi"] and r["description"] and r["description_fi"]
+        assert r["hash"] == "sha256:" + hashlib.sha256(release_files[r["path"]]).hexdigest()
+    counts = resources["counts"]["schema"]
+    assert counts["primaryKey"][:2] == ["source_table", "measure"]
+    assert counts["foreignKeys"][0]["reference"]["resource"] == "sources"
+    fields = {f["name"]: f for f in counts["fields"]}
+    assert fields["count"]["type"] == "integer"
+    assert fields["count"]["constraints"] == {"minimum": 0}
+    assert fields["sex"]["constraints"] == {"enum": ["women", "men"], "required": True}
+    formats = {a["format"] for a in resources["counts"]["alternates"]}
+    assert formats == {"csv", "parquet"}
+
+
+def test_frictionless_validates_the_package(written):
+    report = frictionless.validate(str(written / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_frictionless_catches_a_dangling_foreign_key(release_datasets, sources, tmp_path):
+    broken = dict(release_datasets)
+    counts = broken["counts"].copy()
+    counts.loc[0, "measure"] = "no_such_measure"
+    broken["counts"] = counts
+    files = bundle.build(broken, sources, {}, run_date=RUN_DATE, code_version="test")
+    write_release(tmp_path, "r1", files)
+    report = frictionless.validate(str(tmp_path / "latest" / "datapackage.json"))
+    assert not report.valid
+    assert "foreign-key" in {e[0] for e in report.flatten(["type"])}
+
+
+def test_duckdb_reads_every_parquet_and_sums_equal_the_csv(written):
+    con = duckdb.connect()
+    doc = json.loads((written / "datapackage.json").read_text(encoding="utf-8"))
+    schemas = {r["name"]: r["schema"]["fields"] for r in doc["resources"]}
+    for name in DATASETS:
+        parquet = str(written / "data" / f"{name}.parquet")
+        csv = pd.read_csv(written / "data" / f"{name}.csv")
+        excel = pd.read_csv(written / "data" / f"{name}_excel.csv", sep=";", decimal=",")
+        numeric = [f["name"] for f in schemas[name] if f["type"] in ("integer", "number")]
+        assert numeric, name
+        table = f"read_parquet('{parquet}')"
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == len(csv)
+        columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        assert columns == list(csv.columns)
+        for col in numeric:
+            got = con.execute(f'SELECT sum("{col}") FROM {table}').fetchone()[0]
+            want = csv[col].sum()
+            assert got == pytest.approx(want, rel=1e-12, abs=1e-9), (name, col)
+            assert excel[col].sum() == pytest.approx(want, rel=1e-12, abs=1e-9), (name, col)
+
+
+def test_counts_total_matches_the_snapshot(written):
+    # Hand check from data/snapshot: Pohjois-Pohjanmaa, general upper secondary students 2012:
+    # 7 905 students, 4 522 women (fi_lop_2012_2013 file, Norra Österbotten row).
+    df = pd.read_parquet(io.BytesIO((written / "data" / "counts.parquet").read_bytes()))
+    rows = df[
+        df["region_code"].eq("MK17")
+        & df["year"].eq(2012)
+        & df["measure"].astype(str).str.contains("general_upper_secondary")
+    ]
+    assert dict(zip(rows["sex"].astype(str), rows["count"], strict=True)) == {
+        "women": 4522,
+        "men": 7905 - 4522,
+    }
+
+
+def test_same_inputs_give_the_same_bytes(release_datasets, sources, synthetic_articles):
+    args = (release_datasets, sources, synthetic_articles)
+    one = bundle.build(*args, run_date=RUN_DATE, code_version="test")
+    two = bundle.build(*args, run_date=RUN_DATE, code_version="test")
+    assert one == two
