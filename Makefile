@@ -10,15 +10,16 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export GE_USAGE_STATISTICS_ENABLED := False
 
-.PHONY: run test lint install install-dev dev clean chromium
+.PHONY: run test lint install install-dev dev clean chromium postgresql
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(DAGSTER_HOME)/dagster.yaml:
+# The local instance profile: SQLite under the git-ignored .dagster_home, telemetry off.
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.local.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp deploy/dagster.local.yaml $@
 
 install: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --frozen --no-dev --quiet
@@ -42,8 +43,15 @@ $(CHROMIUM):
 
 chromium: $(CHROMIUM)
 
+## postgresql: Debian's PostgreSQL server for the production-profile test, installed when
+## missing (tests/ops/throwaway_postgres.py starts a throwaway cluster on 127.0.0.1 from it)
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+	fi
+
 ## test: install dev dependencies if missing, lint, run the tests
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) postgresql
 	$(VENV)/bin/python -m pytest
 
 ## dev: the Dagster UI on http://127.0.0.1:3000
