@@ -1,30 +1,117 @@
-"""Blocking Dagster asset checks: a failure stops everything downstream, above all the release."""
+"""Blocking Dagster asset checks built from the GX suites: one check result per expectation.
+
+ERROR-severity failures block: nothing downstream of the dataset — above all the ``release`` —
+runs on failed data. WARN failures (plausibility against the previous release, a code list or
+index range that is not configured) show in the UI and reach the release's CHANGELOG, which
+reads the run's WARN check evaluations. Great Expectations is imported only when a check runs.
+"""
+
+from collections.abc import Iterator
 
 import pandas as pd
 from dagster import (
+    AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetCheckSpec,
     MetadataValue,
     multi_asset_check,
 )
 
-from checks.counts_rules import check_counts
+from checks.gate import check_dataset, rules
+from checks.gx_runner import Outcome
+from pipelines.resources import ReleaseTarget
 
-_RULES = ("unique_keys", "known_sex", "non_negative_counts", "both_sexes")
+
+def _specs(dataset: str) -> list[AssetCheckSpec]:
+    return [
+        AssetCheckSpec(
+            name=rule.name,
+            asset=dataset,
+            blocking=True,
+            description=f"[{rule.severity.upper()}] {rule.what} — fix: {rule.fix}",
+            metadata={"severity": rule.severity, "expectation": rule.expectation},
+        )
+        for rule in rules()[dataset]
+    ]
+
+
+def results(outcomes: list[Outcome]) -> Iterator[AssetCheckResult]:
+    for o in outcomes:
+        yield AssetCheckResult(
+            asset_key=o.dataset,
+            check_name=o.rule,
+            passed=o.passed,
+            severity=AssetCheckSeverity.ERROR if o.severity == "error" else AssetCheckSeverity.WARN,
+            description=o.what if o.passed else f"{o.what} ({o.failing} of {o.checked}); {o.fix}",
+            metadata={
+                "failing": o.failing,
+                "checked": o.checked,
+                "severity": o.severity,
+                "fix": o.fix,
+                "sample": MetadataValue.json(o.sample),
+                "failing_values": MetadataValue.json(o.values),
+                **({"error": o.error} if o.error else {}),
+            },
+        )
+
+
+def previous_counts(counts: pd.DataFrame, release_target: ReleaseTarget) -> pd.DataFrame | None:
+    """The counts of the release this run will be compared with in its changelog, if any."""
+    from publish import bundle
+    from publish.history import load_previous
+    from publish.release import release_root
+
+    rid = bundle.release_id(counts, release_target.date())
+    return load_previous(release_root(release_target.out_dir), rid).counts
 
 
 @multi_asset_check(
-    specs=[AssetCheckSpec(name=r, asset="counts", blocking=True) for r in _RULES],
-    description="Structural rules of the counts contract.",
+    specs=_specs("counts"),
+    description="GX suite of the counts contract: schema and types, whole non-negative counts, "
+    "code sets, unique keys, both sexes, suppressed share, coverage, plausibility.",
 )
-def counts_rules(counts: pd.DataFrame):
-    for result in check_counts(counts):
-        yield AssetCheckResult(
-            check_name=result.rule,
-            asset_key="counts",
-            passed=result.passed,
-            severity=AssetCheckSeverity.ERROR,
-            description=result.description,
-            metadata={"failing_rows": result.failing, "sample": MetadataValue.json(result.sample)},
-        )
+def counts_quality(
+    context: AssetCheckExecutionContext, counts: pd.DataFrame, release_target: ReleaseTarget
+) -> Iterator[AssetCheckResult]:
+    previous = previous_counts(counts, release_target)
+    context.log.info(
+        "plausibility: "
+        + ("no previous release" if previous is None else f"{len(previous)} previous rows")
+    )
+    yield from results(check_dataset("counts", counts, previous=previous))
+
+
+@multi_asset_check(
+    specs=_specs("unit_shares"),
+    description="GX suite of unit_shares: schema, unique keys, total = women + men, shares "
+    "in 0–1, known classes.",
+)
+def unit_shares_quality(unit_shares: pd.DataFrame) -> Iterator[AssetCheckResult]:
+    yield from results(check_dataset("unit_shares", unit_shares))
+
+
+@multi_asset_check(
+    specs=_specs("segregation_indices"),
+    description="GX suite of segregation_indices: schema, unique keys, every index inside its "
+    "range (checks/quality.yaml), undefined values explained.",
+)
+def segregation_indices_quality(segregation_indices: pd.DataFrame) -> Iterator[AssetCheckResult]:
+    yield from results(check_dataset("segregation_indices", segregation_indices))
+
+
+@multi_asset_check(
+    specs=_specs("criteria_results"),
+    description="GX suite of criteria_results: schema, unique keys, known status, evidence.",
+)
+def criteria_results_quality(criteria_results: pd.DataFrame) -> Iterator[AssetCheckResult]:
+    yield from results(check_dataset("criteria_results", criteria_results))
+
+
+QUALITY_CHECKS: list[AssetChecksDefinition] = [
+    counts_quality,
+    unit_shares_quality,
+    segregation_indices_quality,
+    criteria_results_quality,
+]

@@ -14,8 +14,9 @@ import assets.collect.assets as collect_assets
 import assets.criteria.assets as criteria_assets
 import assets.indices.assets as indices_assets
 import assets.shares.assets as shares_assets
+import checks.assets as quality_assets
 import publish.assets as publish_assets
-from checks.asset_checks import counts_rules
+from checks.asset_checks import QUALITY_CHECKS
 from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
 from pipelines.resources import ReleaseTarget, SnapshotSource
@@ -24,7 +25,7 @@ from pipelines.sensors import run_failure_alert_sensor, source_update_sensor
 from pipelines.source_updates import SourceUpdatesResource
 
 ALL_ASSETS = load_assets_from_modules(
-    [collect_assets, shares_assets, indices_assets, criteria_assets, publish_assets]
+    [collect_assets, shares_assets, indices_assets, criteria_assets, quality_assets, publish_assets]
 )
 
 release_job = define_asset_job(
@@ -35,7 +36,7 @@ release_job = define_asset_job(
 
 defs = Definitions(
     assets=map_asset_specs(with_published_freshness, ALL_ASSETS),
-    asset_checks=[counts_rules],
+    asset_checks=QUALITY_CHECKS,
     jobs=[release_job],
     schedules=[monthly_full_refresh],
     sensors=[source_update_sensor, run_failure_alert_sensor],

@@ -1,0 +1,316 @@
+"""Tables the suites validate, derived from a dataset with plain pandas (no GX, no Dagster).
+
+Great Expectations validates one table at a time with column-wise expectations. Rules that span
+rows — both sexes in every cell, the share of suppressed cells, every expected year present,
+women + men = total, change since the previous release — become columns of small derived tables
+("views") here, so a standard expectation can judge them and report the failing rows. Every view
+row carries ``row`` (the data row of the input, 1 = first data row) or the key of the cell it
+speaks about, which is how a failure says *where*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from assets.collect.classifications import CLASSIFICATIONS, load_classification
+from checks.config import QualityConfig, expand_regions
+
+SEXES = ("women", "men")
+TABLE_KEY = ["source_table", "measure", "classification", "level"]
+CELL_KEY = [*TABLE_KEY, "region_code", "year", "unit_code"]
+# Matching a previous release: the same population, region, year, unit and sex. No source_table:
+# a transcribed table's page id changes from year to year while the population stays the same.
+TREND_KEY = ["measure", "classification", "level", "region_code", "unit_code", "sex"]
+
+
+def text(series: pd.Series | None, n: int) -> pd.Series:
+    """Values as stripped strings, None where missing or empty (GX skips None in map rules)."""
+    if series is None:
+        return pd.Series([None] * n, dtype=object)
+    out = series.astype(object).where(series.notna(), None)
+    out = out.map(lambda v: None if v is None else str(v).strip())
+    return out.where(out != "", None).reset_index(drop=True)
+
+
+def whole_number_text(series: pd.Series) -> pd.Series:
+    """``12`` for 12 and 12.0, the value as written otherwise (so 12.5 and 'abc' fail a regex)."""
+
+    def fmt(v: object) -> str | None:
+        if v is None:
+            return None
+        if isinstance(v, float | np.floating) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
+
+    return series.map(fmt)
+
+
+def row_numbers(df: pd.DataFrame) -> pd.Series:
+    if "row" in df.columns:
+        return df["row"].reset_index(drop=True).astype("int64")
+    return pd.Series(np.arange(1, len(df) + 1), dtype="int64")
+
+
+def counts_views(
+    df: pd.DataFrame, config: QualityConfig, previous: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Views of a ``counts`` table: input, rows, cells, tables, coverage, changes."""
+    rows = counts_rows(df)
+    return {
+        "input": df.drop(columns=["row"], errors="ignore").head(0),
+        "rows": rows,
+        "cells": _cells(rows),
+        "tables": _tables(rows),
+        "coverage": _coverage(rows, config),
+        "changes": _changes(rows, previous, config),
+    }
+
+
+def counts_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per input row, every value as text plus parsed numbers and code-list lookups."""
+    n = len(df)
+    rows = pd.DataFrame({"row": row_numbers(df)})
+    for col in (*CELL_KEY, "sex"):
+        rows[col] = text(df.get(col), n)
+    for col in ("level", "year", "count"):
+        rows[f"{col}_text"] = whole_number_text(text(df.get(col), n))
+        rows[f"{col}_value"] = pd.to_numeric(rows[f"{col}_text"], errors="coerce")
+    rows["status"] = text(df.get("status"), n)
+    known, listed = _unit_lookup(rows)
+    rows["unit_in_code_list"] = known
+    rows["code_list"] = listed
+    return rows
+
+
+def _unit_lookup(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Is each unit code in its classification at the declared level?
+
+    ``unit_in_code_list`` is None (not judged) where no code list of that classification and
+    level ships; ``code_list`` says which list was used or that none exists.
+    """
+    known = pd.Series([None] * len(rows), dtype=object)
+    listed = pd.Series([None] * len(rows), dtype=object)
+    for (classification, level), idx in rows.groupby(
+        ["classification", "level_value"], dropna=False
+    ).groups.items():
+        codes = _codes(classification, level)
+        if codes is None:
+            listed.loc[idx] = f"none shipped for {classification} level {level}"
+            continue
+        listed.loc[idx] = "ok"
+        known.loc[idx] = rows.loc[idx, "unit_code"].isin(codes).to_numpy()
+    return known, listed
+
+
+def _codes(classification: object, level: object) -> set[str] | None:
+    if classification not in CLASSIFICATIONS or pd.isna(level):
+        return None
+    table = load_classification(str(classification))
+    codes = set(table.loc[table["level"] == int(level), "code"])
+    return codes or None
+
+
+def _cells(rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=[*CELL_KEY, "first_row", "sexes_present"])
+    grouped = rows.groupby(CELL_KEY, dropna=False, sort=True)
+    out = grouped.agg(
+        first_row=("row", "min"),
+        sexes_present=("sex", lambda s: ",".join(x for x in SEXES if x in set(s))),
+    ).reset_index()
+    return out
+
+
+def _tables(rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=[*TABLE_KEY, "cells", "suppressed", "suppressed_share"])
+    suppressed = rows["count_text"].isna()
+    out = (
+        rows.assign(suppressed=suppressed)
+        .groupby(TABLE_KEY, dropna=False, sort=True)
+        .agg(cells=("row", "size"), suppressed=("suppressed", "sum"))
+        .reset_index()
+    )
+    out["suppressed_share"] = out["suppressed"] / out["cells"]
+    return out
+
+
+def _coverage(rows: pd.DataFrame, config: QualityConfig) -> pd.DataFrame:
+    """One row per expected (measure, year, region) with whether rows for it exist."""
+    columns = ["expected", "measure", "year", "region_code", "present"]
+    records = []
+    for exp in config.coverage:
+        mask = pd.Series(True, index=rows.index)
+        for col, values in exp.where.items():
+            mask &= rows[col].isin(values) if col in rows else False
+        if not mask.any():
+            continue
+        selected = rows[mask]
+        for measure, part in selected.groupby("measure", dropna=False, sort=True):
+            have = set(zip(part["year_value"], part["region_code"], strict=True))
+            for year in exp.years:
+                for region in expand_regions(exp.regions, year):
+                    records.append(
+                        {
+                            "expected": exp.label(),
+                            "measure": measure,
+                            "year": year,
+                            "region_code": region,
+                            "present": (year, region) in have,
+                        }
+                    )
+    return pd.DataFrame(records, columns=columns)
+
+
+def _changes(
+    rows: pd.DataFrame, previous: pd.DataFrame | None, config: QualityConfig
+) -> pd.DataFrame:
+    columns = [*TREND_KEY, "year", "first_row", "count", "previous_year", "previous_count"]
+    if previous is None or previous.empty or rows.empty:
+        return pd.DataFrame(columns=[*columns, "relative_change"])
+    prev = counts_rows(previous)
+    prev = prev[prev["count_value"].notna()]
+    cur = rows[rows["count_value"].notna()]
+    merged = cur.merge(
+        prev[[*TREND_KEY, "year_value", "count_value"]],
+        on=TREND_KEY,
+        suffixes=("", "_previous"),
+    )
+    # Compare with the same year where the previous release had it (a revision), otherwise
+    # with the latest earlier year it had (year-over-year change of a new year).
+    merged = merged[merged["year_value_previous"] <= merged["year_value"]]
+    merged = merged.sort_values("year_value_previous").drop_duplicates(
+        [*TREND_KEY, "year_value"], keep="last"
+    )
+    big = np.maximum(merged["count_value"], merged["count_value_previous"])
+    merged = merged[big >= config.plausibility_min_count]
+    base = merged["count_value_previous"].replace(0, np.nan)
+    change = (merged["count_value"] / base - 1).fillna(1e9)
+    out = pd.DataFrame(
+        {
+            **{k: merged[k] for k in TREND_KEY},
+            "year": merged["year_value"].astype("int64"),
+            "first_row": merged["row"],
+            "count": merged["count_value"].astype("int64"),
+            "previous_year": merged["year_value_previous"].astype("int64"),
+            "previous_count": merged["count_value_previous"].astype("int64"),
+            "relative_change": change.round(6),
+        }
+    )
+    return out.sort_values([*TREND_KEY, "year"]).reset_index(drop=True)
+
+
+def unit_shares_views(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    rows = df.reset_index(drop=True).copy()
+    rows.insert(0, "row", np.arange(1, len(rows) + 1))
+    women = pd.to_numeric(rows["women"], errors="coerce")
+    men = pd.to_numeric(rows["men"], errors="coerce")
+    rows["women_plus_men"] = (women + men).astype("Float64")
+    rows["total"] = pd.to_numeric(rows["total"], errors="coerce").astype("Float64")
+    rows["women_share"] = pd.to_numeric(rows["women_share"], errors="coerce").astype("float64")
+    return {"input": df.head(0), "rows": rows}
+
+
+def segregation_indices_views(df: pd.DataFrame, config: QualityConfig) -> dict[str, pd.DataFrame]:
+    rows = df.reset_index(drop=True).copy()
+    rows.insert(0, "row", np.arange(1, len(rows) + 1))
+    rows["value"] = pd.to_numeric(rows["value"], errors="coerce").astype("float64")
+    ranges = config.index_ranges
+    rows["range_configured"] = rows["index"].map(lambda i: i in ranges)
+    rows["lower"] = rows["index"].map(lambda i: ranges[i][0] if i in ranges else np.nan)
+    upper = rows["index"].map(lambda i: ranges[i][1] if i in ranges else np.nan)
+    rows["upper"] = upper.astype("float64").fillna(np.inf).where(rows["range_configured"])
+    note = text(rows["method_note"], len(rows))
+    rows["undefined_without_reason"] = rows["value"].isna() & note.isna()
+    return {"input": df.head(0), "rows": rows}
+
+
+def criteria_results_views(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    rows = df.reset_index(drop=True).copy()
+    rows.insert(0, "row", np.arange(1, len(rows) + 1))
+    rows["evidence_text"] = text(rows["evidence"], len(rows)).fillna("")
+    return {"input": df.head(0), "rows": rows}
+
+
+# --- raw json-stat2 responses -----------------------------------------------------------------
+
+# StatFin names variables by code with a version suffix (alue_28_20250101); find them by prefix.
+DIMENSION_ROLES = {
+    "region": ("alue",),
+    "sex": ("sukupuoli",),
+    "year": ("timeperiod", "vuosi"),
+}
+RAW_SEXES = ("1", "2", "SSS")
+
+
+def dimension_roles(columns: Iterable[str]) -> dict[str, str | None]:
+    """Map region, sex, year and unit to the response's dimension ids (None when absent)."""
+    dims = [c for c in columns if not c.endswith("_label") and c not in ("value", "status")]
+    roles: dict[str, str | None] = {}
+    for role, prefixes in DIMENSION_ROLES.items():
+        roles[role] = next((d for d in dims if d.lower().startswith(prefixes)), None)
+    others = [d for d in dims if d not in roles.values() and not d.lower().startswith("content")]
+    roles["unit"] = others[0] if others else None
+    return roles
+
+
+def raw_views(
+    parsed: pd.DataFrame, texts: dict[int, str], config: QualityConfig
+) -> dict[str, pd.DataFrame]:
+    """Views of a parsed json-stat2 response; ``texts`` holds non-numbers found in ``value``
+    (flat position → text as sent), which the parser cannot turn into numbers."""
+    roles = dimension_roles(parsed.columns)
+    n = len(parsed)
+    rows = pd.DataFrame({"cell": np.arange(1, n + 1)})
+    for role in ("region", "sex", "year", "unit"):
+        dim = roles[role]
+        rows[role] = text(parsed[dim] if dim else None, n)
+    values = (
+        parsed["value"].astype(object).where(parsed["value"].notna(), None).reset_index(drop=True)
+    )
+    value_text = whole_number_text(values)
+    for pos, raw in texts.items():
+        value_text.iloc[pos] = raw
+    rows["value_text"] = value_text
+    rows["value"] = pd.to_numeric(value_text, errors="coerce")
+    rows["status"] = text(parsed["status"], n)
+    dimensions = pd.DataFrame(
+        {
+            "role": list(roles),
+            "dimension": [roles[r] or "" for r in roles],
+            "present": [roles[r] is not None for r in roles],
+        }
+    )
+    suppressed = rows["value_text"].isna()
+    table = pd.DataFrame(
+        {
+            "table": [parsed.attrs.get("table", "")],
+            "cells": [n],
+            "suppressed": [int(suppressed.sum())],
+            "suppressed_share": [float(suppressed.mean()) if n else 0.0],
+        }
+    )
+    return {"dimensions": dimensions, "rows": rows, "table": table, "totals": _raw_totals(rows)}
+
+
+def _raw_totals(rows: pd.DataFrame) -> pd.DataFrame:
+    """women + men against the published total (sex code SSS) wherever all three are numbers."""
+    columns = ["region", "year", "unit", "first_cell", "women_plus_men", "total"]
+    key = ["region", "year", "unit"]
+    if rows["sex"].isna().all() or not rows["sex"].eq("SSS").any():
+        return pd.DataFrame(columns=columns)
+    wide = rows.pivot_table(index=key, columns="sex", values="value", aggfunc="first", dropna=False)
+    first = rows.groupby(key, dropna=False)["cell"].min()
+    if not {"1", "2", "SSS"} <= set(wide.columns):
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(
+        {
+            "first_cell": first,
+            "women_plus_men": wide["2"] + wide["1"],
+            "total": wide["SSS"],
+        }
+    ).dropna()
+    return out.reset_index()[columns]

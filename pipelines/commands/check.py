@@ -1,0 +1,131 @@
+"""``tasapaino check FILE``: judge one file by the pipeline's own quality suites, without a run.
+
+Exit 0 and one line when the file is valid; exit 1 and one block per failed rule (what is wrong,
+where — row or cell and the codes — and what to do) when it is not; exit 2 and one line when the
+file cannot be judged at all (empty, not UTF-8, an HTML page, cut-off JSON, wrong format). No
+input ends in a traceback: an unexpected error is reported as one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+from typing import Any
+
+from pipelines.commands import UsageError
+
+MAX_PLACES = 5
+
+
+def handle(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(
+            f"{path}: no such file; give the path of a json-stat2, CSV or Parquet file"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _check(path)
+    except UsageError:
+        raise
+    except Exception as exc:  # never a traceback, whatever the file holds
+        raise UsageError(
+            f"{path}: could not be checked ({type(exc).__name__}: {str(exc)[:200]}); "
+            "is it a json-stat2 response or a counts CSV/Parquet?"
+        ) from None
+
+
+def _check(path: Path) -> int:
+    from checks.gate import check_dataset, check_raw, structural_failure, summary
+    from checks.reading import Unreadable, read_input
+
+    try:
+        item = read_input(path)
+    except Unreadable as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    if item.kind == "jsonstat2":
+        outcomes = (
+            [structural_failure("raw", item.structure_error)]
+            if item.structure_error
+            else check_raw(item.frame, item.texts)
+        )
+        what = f"json-stat2 response, {len(item.frame)} cells"
+    else:
+        outcomes = check_dataset("counts", item.frame)
+        what = _describe_counts(item.frame, item.kind)
+    counts = summary(outcomes)
+    failed = [o for o in outcomes if not o.passed]
+    errors = [o for o in failed if o.severity == "error"]
+    if not errors:
+        note = f", {counts['warnings']} warning(s)" if counts["warnings"] else ""
+        print(f"{path}: valid — {what}; {counts['rules']} rules passed{note}")
+        for outcome in failed:
+            print(_format(outcome))
+        return 0
+    print(
+        f"{path}: invalid — {len(errors)} of {counts['rules']} rules failed ({what})",
+    )
+    for outcome in failed:
+        print(_format(outcome))
+    return 1
+
+
+def _describe_counts(frame: Any, kind: str) -> str:
+    layout = "transcribed snapshot CSV" if kind == "transcribed" else "counts table"
+    parts = [f"{layout}, {len(frame)} rows"]
+    if "year" in frame.columns and len(frame):
+        years = sorted({str(y) for y in frame["year"] if str(y).strip()})
+        if years:
+            parts.append(f"years {years[0]}–{years[-1]}" if len(years) > 1 else f"year {years[0]}")
+    if "region_code" in frame.columns:
+        parts.append(f"{frame['region_code'].nunique()} region(s)")
+    return ", ".join(parts)
+
+
+def _format(outcome: Any) -> str:
+    label = "ERROR" if outcome.severity == "error" else "WARN"
+    count = f" ({outcome.failing} of {outcome.checked})" if outcome.checked else ""
+    lines = [f"  {label} {outcome.rule}: {outcome.what}{count}"]
+    if outcome.error:
+        lines.append(f"    could not evaluate: {outcome.error}")
+    for place in outcome.sample[:MAX_PLACES]:
+        lines.append(f"    at {_where(place)}")
+    if outcome.failing > MAX_PLACES and len(outcome.sample) >= MAX_PLACES:
+        lines.append(f"    … and {outcome.failing - MAX_PLACES} more")
+    lines.append(f"    → {outcome.fix}")
+    return "\n".join(lines)
+
+
+def _where(place: dict[str, Any]) -> str:
+    """``row 14 (region_code=MK17, year=2019, …): count_text='-5'`` from a GX failure record."""
+    locators = {"row", "first_row", "cell", "first_cell"}
+    if "problem" in place:
+        return str(place["problem"])
+    head = next((f"{k.replace('first_', '')} {place[k]}" for k in place if k in locators), "")
+    keys = [
+        f"{k.removesuffix('_text').removesuffix('_value')}={v}"
+        for k, v in place.items()
+        if k not in locators and k != "value" and v is not None
+    ]
+    inner = ", ".join(keys)
+    text = f"{head} ({inner})" if head and inner else head or inner
+    if "value" not in place:
+        return text
+    value = place["value"]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{text}: value {value!r}"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser(
+        "check",
+        help="validate a json-stat2 response or a counts CSV/Parquet file",
+        description="Validate FILE with the pipeline's quality suites, without running the "
+        "pipeline. Exit 0: valid; 1: invalid (each failure says what, where and what to do); "
+        "2: the file cannot be read.",
+    )
+    check.add_argument("file", metavar="FILE", help="json-stat2 (.json), CSV or Parquet file")
+    check.set_defaults(func=handle)
