@@ -120,15 +120,22 @@ def _hidden_owner(name: str) -> int | None:
     return None
 
 
+def _latest_target_name(root: Path) -> str | None:
+    link = root / LATEST
+    return Path(os.readlink(link)).name if link.is_symlink() else None
+
+
 def sweep_leftovers(root: Path) -> list[str]:
-    """Remove hidden staging folders and temporary links left by runs that died."""
+    """Remove hidden staging folders and temporary links left by runs that died, except the
+    verified twin that ``latest`` may still point at (a run killed mid-swap)."""
     removed = []
+    in_use = _latest_target_name(root)
     for folder in (root, root / "releases"):
         if not folder.is_dir():
             continue
         for entry in folder.iterdir():
             pid = _hidden_owner(entry.name)
-            if pid is None or pid == os.getpid() or _pid_alive(pid):
+            if pid is None or pid == os.getpid() or _pid_alive(pid) or entry.name == in_use:
                 continue
             if entry.is_symlink() or entry.is_file():
                 entry.unlink(missing_ok=True)
@@ -203,11 +210,17 @@ def _write_local(root: Path, release_id: str, files: Mapping[str, bytes], sums: 
             old = _stage(releases, "old", release_id)
             cleanup.append(old)
             os.rename(final, old / "release")
-        os.rename(staging, final)
-        _fsync_dir(releases)
+            os.rename(staging, final)
+            _fsync_dir(releases)
+            _point_local(root, final)  # before the twin goes
+        else:
+            os.rename(staging, final)
+            _fsync_dir(releases)
     finally:
+        in_use = _latest_target_name(root)
         for path in cleanup:
-            shutil.rmtree(path, ignore_errors=True)
+            if path.name != in_use:  # after a failure `latest` may still need the twin
+                shutil.rmtree(path, ignore_errors=True)
     return final
 
 
