@@ -286,7 +286,79 @@ SOURCES = Contract(
     ("source_table", "measure"),
 )
 
-ALL = {c.name: c for c in (COUNTS, UNIT_SHARES, SEGREGATION_INDICES, CRITERIA_RESULTS)}
+SELF_ASSESSMENT_SUMMARY = Contract(
+    "self_assessment_summary",
+    (
+        Column("criteria_set", "string", "criteria set id", "kriteeristön tunnus"),
+        Column("criteria_version", "string", "criteria set version", "kriteeristön versio"),
+        Column(
+            "aggregate_level",
+            "string",
+            "theme, dimension (of a theme) or criterion",
+            "teema, ulottuvuus (teeman sisällä) tai kriteeri",
+        ),
+        Column("theme", "string", "theme id", "teeman tunnus"),
+        Column(
+            "theme_dimension",
+            "string",
+            "dimension of the theme (e.g. kielellinen), empty for the whole theme",
+            "teeman ulottuvuus (esim. kielellinen); tyhjä, kun koko teema",
+        ),
+        Column(
+            "criterion_id",
+            "string",
+            "criterion id, empty for theme and dimension aggregates",
+            "kriteerin tunnus; tyhjä teema- ja ulottuvuuskoosteissa",
+        ),
+        *_REGION,
+        Column("year", "Int64", "year of the answers", "vastausvuosi"),
+        Column(
+            "n_organisations",
+            "Int64",
+            "organisations that answered; empty when suppressed",
+            "vastanneet organisaatiot; tyhjä, jos salattu",
+        ),
+        Column(
+            "n_responses",
+            "Int64",
+            "answers behind the mean; empty when suppressed",
+            "keskiarvon taustalla olevat vastaukset; tyhjä, jos salattu",
+        ),
+        Column(
+            "mean_score",
+            "float64",
+            "mean of the organisations' scores (1–5); empty when suppressed",
+            "organisaatioiden pistemäärien keskiarvo (1–5); tyhjä, jos salattu",
+        ),
+        Column(
+            "suppressed",
+            "boolean",
+            "true when too few organisations answered to publish the numbers",
+            "tosi, jos vastanneita organisaatioita oli liian vähän lukujen julkaisemiseen",
+        ),
+        Column("note", "string", "why the numbers are suppressed", "miksi luvut on salattu"),
+    ),
+    (
+        "criteria_set",
+        "aggregate_level",
+        "theme",
+        "theme_dimension",
+        "criterion_id",
+        "region_code",
+        "year",
+    ),
+)
+
+ALL = {
+    c.name: c
+    for c in (
+        COUNTS,
+        UNIT_SHARES,
+        SEGREGATION_INDICES,
+        CRITERIA_RESULTS,
+        SELF_ASSESSMENT_SUMMARY,
+    )
+}
 
 
 def conform(df: pd.DataFrame, contract: Contract) -> pd.DataFrame:
