@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from publish.numbers import fmt_decimal, fmt_int
+from publish.numbers import NBSP, fmt_decimal, fmt_int
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "data_page"
 PAGES = {"fi": "index.html", "sv": "index.sv.html", "en": "index.en.html"}
@@ -40,13 +40,14 @@ class ArticleLink:
 
 
 def human_size(n: int, lang: str) -> str:
-    """1000-based sizes the reader's way: ``215,3 kt`` (fi), ``215,3 kB`` (sv), ``215.3 kB``."""
+    """1000-based sizes the reader's way, number and unit kept on one line: ``215,3 kt`` (fi),
+    ``215,3 kB`` (sv), ``215.3 kB`` (en)."""
     units = ("t", "kt", "Mt") if lang == "fi" else ("B", "kB", "MB")
     if n < 1000:
-        return f"{fmt_int(n, lang)} {units[0]}"
+        return f"{fmt_int(n, lang)}{NBSP}{units[0]}"
     if n < 1_000_000:
-        return f"{fmt_decimal(n / 1000, 1, lang)} {units[1]}"
-    return f"{fmt_decimal(n / 1_000_000, 1, lang)} {units[2]}"
+        return f"{fmt_decimal(n / 1000, 1, lang)}{NBSP}{units[1]}"
+    return f"{fmt_decimal(n / 1_000_000, 1, lang)}{NBSP}{units[2]}"
 
 
 def human_date(iso: str, lang: str) -> str:

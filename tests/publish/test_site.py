@@ -1,0 +1,106 @@
+"""The data page: content from the data package, escaping, and the browser acceptance checks."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from publish import bundle, site
+from publish.release import write_release
+from tests.browser.harness import check_page, serve_directory
+from tests.publish.release_fixtures import RUN_DATE
+
+PAGES = ("index.html", "index.sv.html", "index.en.html")
+
+
+@pytest.fixture(scope="module")
+def dist(release_datasets, sources, synthetic_articles, tmp_path_factory):
+    """Two releases: an earlier one and the latest, which lists it in its history."""
+    root = tmp_path_factory.mktemp("dist")
+    earlier = dt.date(2026, 10, 1)
+    first = bundle.build(
+        release_datasets, sources, synthetic_articles, run_date=earlier, code_version="test"
+    )
+    write_release(root, bundle.release_id(release_datasets["counts"], earlier), first)
+    previous = bundle.Previous(history=["20201105-20261001"])
+    files = bundle.build(
+        release_datasets,
+        sources,
+        synthetic_articles,
+        run_date=RUN_DATE,
+        code_version="test",
+        previous=previous,
+    )
+    write_release(root, bundle.release_id(release_datasets["counts"], RUN_DATE), files)
+    return root
+
+
+def test_finnish_page_lists_datasets_downloads_dictionary_and_history(dist):
+    html = (dist / "latest" / "index.html").read_text(encoding="utf-8")
+    doc = json.loads((dist / "latest" / "datapackage.json").read_text(encoding="utf-8"))
+    assert '<html lang="fi">' in html
+    for res in doc["resources"]:
+        assert f'href="{res["path"]}"' in html
+        assert res["title_fi"] in html
+        for alt in res.get("alternates", []):
+            assert f'href="{alt["path"]}"' in html
+    assert "756" in html  # counts rows
+    assert "<code>women_share</code>" in html  # data dictionary
+    assert 'href="../releases/20201105-20261001/"' in html
+    assert 'href="articles/en/test/index.html"' in html
+    assert 'href="articles/fi/testi/index.md"' in html
+    assert "CC BY 4.0" in html and "Lähde: Tilastokeskus" in html
+    assert "<script" not in html  # readable without JavaScript
+
+
+def test_swedish_and_english_pages_exist_and_link_each_other(dist):
+    sv = (dist / "latest" / "index.sv.html").read_text(encoding="utf-8")
+    en = (dist / "latest" / "index.en.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in sv and "Källa: Statistikcentralen" in sv
+    assert '<html lang="en">' in en and "Source: Statistics Finland" in en
+    assert 'href="index.html"' in sv and 'href="index.sv.html"' in en
+
+
+def test_article_titles_are_escaped():
+    files = {"articles/fi/x/index.md": b"---\ntitle: '<script>alert(1)</script>'\n---\n"}
+    (link,) = site.article_links(files)
+    assert link.title == "<script>alert(1)</script>"
+    package = {
+        "title": "t",
+        "title_fi": "t",
+        "title_sv": "t",
+        "description": "d",
+        "description_fi": "d",
+        "description_sv": "d",
+        "version": "r1",
+        "created": "2026-11-28T00:00:00Z",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://x.invalid/", "title": "CC"}],
+        "sources": [],
+        "citation": {"fi": "c", "sv": "c", "en": "c"},
+        "resources": [],
+    }
+    pages = site.render_pages(json.dumps(package).encode(), files, [])
+    html = pages["index.html"].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_sizes_read_the_finnish_way():
+    assert site.human_size(220_488, "fi") == "220,5\u00a0kt"
+    assert site.human_size(220_488, "en") == "220.5\u00a0kB"
+    assert site.human_size(1_512, "sv") == "1,5\u00a0kB"
+    assert site.human_size(512, "fi") == "512\u00a0t"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_data_page_in_the_browser(browser, dist, page):
+    with serve_directory(dist) as base:
+        report = check_page(browser, f"{base}/latest/{page}", f"data-page-{page}")
+    report.assert_ok()
+    assert len(report.checked_links) >= 20  # datasets in 3 forms, metadata, articles, history
+    assert report.screenshot.is_file()
+
+
+def test_data_page_from_the_file_system(browser, dist):
+    report = check_page(browser, (dist / "latest" / "index.html").as_uri(), "data-page-file")
+    report.assert_ok()
+    assert any(link.endswith("/data/counts.parquet") for link in report.checked_links)
