@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pipelines.commands import UsageError
 
 # Subcommand modules, in the order --help lists them.
-COMMANDS = ("run", "check")
+COMMANDS = ("run", "check", "indices")
 
 
 def build_parser() -> argparse.ArgumentParser:

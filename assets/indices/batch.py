@@ -1,22 +1,23 @@
-"""Every index for every table at once, from ``unit_shares`` into ``segregation_indices``."""
+"""Every index for many tables at once: packing long tables into dense arrays, and the
+``segregation_indices`` dataset from ``unit_shares``.
+
+Tables (one per region × year × level × measure, or per ``--by`` group in the CLI) are packed into
+one zero-padded array (tables × [regions ×] groups × units) so that each index is one vectorised
+numpy pass over all tables; padding units are empty and change nothing (see ``twogroup``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from assets.contracts import SEGREGATION_INDICES, conform
-from assets.indices import twogroup
+from assets.indices import bootstrap, decompose, multigroup, twogroup
 
-INDEX_FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-    "dissimilarity": twogroup.dissimilarity,
-    "karmel_maclachlan": twogroup.karmel_maclachlan,
-    "mutual_information_m": twogroup.mutual_information,
-    "theil_h": twogroup.theil_h,
-    "balanced_share": twogroup.balanced_share,
-}
 TABLE_KEY = [
     "dimension",
     "classification",
@@ -27,52 +28,314 @@ TABLE_KEY = [
     "year",
     "source_table",
 ]
+TWO_GROUPS = ("women", "men")
+# Index ids of the dataset: the CLI's ten, the persons' shares in the other four of Statistics
+# Finland's classes, and D and M expected under no segregation given the margins.
+CLASS_SHARE_IDS = tuple(n for n in twogroup.CLASS_SHARE_NAMES if not n.endswith("balanced_40_60"))
+EXPECTED_IDS = ("dissimilarity_expected", "mutual_information_m_expected")
+DATASET_INDEX_IDS = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS, *EXPECTED_IDS)
+WITHIN_KEYS = (
+    "M_total",
+    "M_between",
+    "M_within",
+    "H_total",
+    "H_between",
+    "H_within",
+    "S_total",
+    "S_between",
+    "S_within",
+)
+MULTIGROUP_REASON = "undefined: this index needs exactly the two groups women and men"
+BOOTSTRAP_REPS = 200
+EXPECTED_REPS = 100
+SEED = 20260101
 
 
-def segregation_indices(unit_shares: pd.DataFrame) -> pd.DataFrame:
-    """One row per table × index, with the units and persons it rests on and a method note.
+@dataclass(frozen=True)
+class PackedTables:
+    """Dense counts of many tables: ``counts[table, region, group, unit]``.
 
-    Tables of a single unit (e.g. one field per region) measure no segregation between units and
-    get no rows; the release's coverage notes list them.
+    ``first_row[table]`` is the position of one input row of the table (to read its key labels);
+    ``dropped_units[table]`` counts units left out because a count was missing.
     """
-    rows = []
-    used = unit_shares[unit_shares["in_indices"].fillna(False)]
-    suppressed = used["women"].isna() | used["men"].isna()
-    for key, table in used.groupby(TABLE_KEY, sort=True, observed=True):
-        if len(table) < 2:
+
+    counts: np.ndarray
+    first_row: np.ndarray
+    dropped_units: np.ndarray
+
+
+# Above this many cells, units are renumbered within each table instead of using one global
+# numbering (which would leave most cells empty when every table has its own units).
+_DENSE_CELL_LIMIT = 1 << 25
+
+
+def codes_of(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes 0…k−1 of a column's values (−1 for missing) and k.
+
+    Categorical columns (e.g. dictionary-encoded Parquet strings) reuse their codes at no cost.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.int64), len(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), len(uniques)
+
+
+def pack_long(
+    table_codes: np.ndarray,
+    region_codes: np.ndarray,
+    unit_codes: np.ndarray,
+    group_codes: np.ndarray,
+    counts: np.ndarray,
+    n_groups: int,
+) -> PackedTables:
+    """Pack long rows (one per table × region × unit × group) into ``PackedTables``.
+
+    Codes are 0-based integers; ``counts`` may hold NaN (a suppressed cell): the whole unit is
+    then left out of its table, since half a unit would bias every index. Raises ValueError when
+    a cell occurs twice (the input must hold one count per cell).
+    """
+    n_tables = int(table_codes.max()) + 1 if len(table_codes) else 0
+    n_regions = int(region_codes.max()) + 1 if len(region_codes) else 1
+    n_units = int(unit_codes.max()) + 1 if len(unit_codes) else 0
+    block = table_codes * n_regions + region_codes
+    n_blocks = n_tables * n_regions
+    if n_blocks * n_units * n_groups <= _DENSE_CELL_LIMIT:
+        unit_pos, width = unit_codes, n_units
+    else:
+        unit_pos, width = _renumber_within(block, unit_codes, n_units)
+    unit_key = block * width + unit_pos
+    cell = unit_key * n_groups + group_codes
+    size = n_blocks * width * n_groups
+    per_cell = np.bincount(cell, minlength=size)
+    if len(per_cell) and per_cell.max() > 1:
+        dup = int(np.flatnonzero(per_cell > 1)[0])
+        first, again = np.flatnonzero(cell == dup)[:2]
+        raise ValueError(
+            f"data row {again + 1} repeats the table, unit and group of data row {first + 1}"
+        )
+    missing = np.isnan(counts)
+    dropped = np.zeros(n_tables, dtype=np.int64)
+    values = counts
+    if missing.any():
+        bad_units = np.unique(unit_key[missing])
+        np.add.at(dropped, bad_units // (width * n_regions), 1)
+        values = np.where(np.isin(unit_key, bad_units), 0.0, counts)
+    dense = np.bincount(cell, weights=values, minlength=size)
+    dense = dense.reshape(n_tables, n_regions, width, n_groups).transpose(0, 1, 3, 2)
+    first_row = np.full(n_tables, -1, dtype=np.int64)
+    first_row[table_codes[::-1]] = np.arange(len(table_codes))[::-1]
+    return PackedTables(np.ascontiguousarray(dense), first_row, dropped)
+
+
+def _renumber_within(
+    block: np.ndarray, unit_codes: np.ndarray, n_units: int
+) -> tuple[np.ndarray, int]:
+    """Position of each row's unit among its block's units, and the widest block."""
+    key = block * n_units + unit_codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    uniq_block = uniq // n_units
+    start = np.searchsorted(uniq_block, uniq_block, side="left")
+    pos = np.arange(len(uniq)) - start
+    return pos[inverse], int(pos.max()) + 1 if len(pos) else 0
+
+
+def table_indices(
+    counts: np.ndarray, group_labels: Sequence[str], within: bool
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The CLI's indices of packed tables (``counts[table, region, group, unit]``).
+
+    Groups exactly women and men (in ``group_labels`` order, either possibly empty) give every
+    index; other groups give M, H and M in bits (the multigroup forms) and null for the rest.
+    With ``within`` also the between/within-region parts of M, H and S (regions on axis 1).
+    Returns (values, reasons), each name → one entry per table.
+    """
+    n_tables, n_regions, n_groups, n_units = counts.shape
+    flat = counts.transpose(0, 2, 1, 3).reshape(n_tables, n_groups, n_regions * n_units)
+    two = tuple(group_labels) == TWO_GROUPS
+    if two:
+        values, reasons = twogroup.all_indices(flat[:, 0], flat[:, 1])
+    else:
+        values, reasons = _multigroup_indices(flat)
+    if within:
+        parts = {
+            "M": decompose.mutual_within(counts),
+            "H": decompose.theil_h_within(counts),
+        }
+        if two:
+            parts["S"] = decompose.hutchens_within(counts)
+        for key in WITHIN_KEYS:
+            name, part = key.split("_")
+            if name in parts:
+                value = getattr(parts[name], part)
+                values[key] = value
+                reasons[key] = np.where(np.isnan(value), _why_multigroup_empty(flat), "")
+            else:
+                values[key] = np.full(n_tables, np.nan)
+                reasons[key] = np.full(n_tables, MULTIGROUP_REASON, dtype=object)
+    return values, reasons
+
+
+def _multigroup_indices(flat: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    n = flat.shape[0]
+    m = np.asarray(multigroup.mutual_information(flat)).reshape(n)
+    h = np.asarray(multigroup.theil_h(flat)).reshape(n)
+    why = _why_multigroup_empty(flat)
+    values = {name: np.full(n, np.nan) for name in twogroup.INDEX_NAMES}
+    reasons = {name: np.full(n, MULTIGROUP_REASON, dtype=object) for name in twogroup.INDEX_NAMES}
+    for name, value in (
+        ("mutual_information_m", m),
+        ("mutual_information_m_log2", m / np.log(2)),
+        ("theil_h", h),
+    ):
+        values[name] = value
+        reasons[name] = np.where(np.isnan(value), why, "")
+    return values, reasons
+
+
+def _why_multigroup_empty(flat: np.ndarray) -> np.ndarray:
+    persons = flat.sum((-2, -1))
+    groups_present = (flat.sum(-1) > 0).sum(-1)
+    return np.where(
+        persons == 0,
+        twogroup.STATUS_REASONS[1],
+        np.where(groups_present < 2, "undefined: only one group has persons", ""),
+    )
+
+
+def segregation_indices(
+    unit_shares: pd.DataFrame,
+    bootstrap_reps: int = BOOTSTRAP_REPS,
+    expected_reps: int = EXPECTED_REPS,
+    seed: int = SEED,
+) -> pd.DataFrame:
+    """The ``segregation_indices`` dataset: one row per table × index id (DATASET_INDEX_IDS).
+
+    Units are those with ``in_indices``; a unit with a suppressed (empty) count is left out and
+    the method note says how many. Tables of a single unit (e.g. one field per region) measure no
+    segregation between units and get no rows. ``ci_low``/``ci_high`` are 95 % percentile
+    intervals of ``bootstrap_reps`` multinomial resamples; each table's random stream is seeded
+    from ``seed`` and its own key, so adding a table never changes another table's interval.
+    """
+    used = unit_shares[unit_shares["in_indices"].fillna(False).astype(bool)]
+    if used.empty:
+        return conform(pd.DataFrame(columns=SEGREGATION_INDICES.names), SEGREGATION_INDICES)
+    grouped = used.groupby(TABLE_KEY, sort=True, observed=True, dropna=False)
+    sizes = grouped.size()
+    keys = sizes[sizes >= 2].index.to_frame(index=False)
+    if keys.empty:
+        return conform(pd.DataFrame(columns=SEGREGATION_INDICES.names), SEGREGATION_INDICES)
+    table_id = grouped.ngroup()
+    keep_ids = np.flatnonzero(sizes.to_numpy() >= 2)
+    remap = np.full(len(sizes), -1)
+    remap[keep_ids] = np.arange(len(keep_ids))
+    table = remap[table_id.to_numpy()]
+    rows = used[table >= 0]
+    table = table[table >= 0]
+    suppressed = (rows["women"].isna() | rows["men"].isna()).to_numpy()
+    n_suppressed = np.bincount(table[suppressed], minlength=len(keys))
+    complete = rows[~suppressed]
+    table_c = table[~suppressed]
+    position = complete.groupby(table_c).cumcount().to_numpy()
+    width = int(position.max()) + 1 if len(position) else 1
+    women = np.zeros((len(keys), width))
+    men = np.zeros((len(keys), width))
+    women[table_c, position] = complete["women"].to_numpy(np.float64)
+    men[table_c, position] = complete["men"].to_numpy(np.float64)
+
+    values, reasons = twogroup.all_indices(women, men, with_class_shares=True)
+    ci_low, ci_high, expected = _uncertainty(keys, women, men, bootstrap_reps, expected_reps, seed)
+    for name in EXPECTED_IDS:
+        values[name] = np.where(
+            np.isnan(values[name.removesuffix("_expected")]), np.nan, expected[name]
+        )
+        reasons[name] = reasons[name.removesuffix("_expected")]
+
+    n_units = ((women + men) > 0).sum(1)
+    frames = []
+    for name in DATASET_INDEX_IDS:
+        frame = keys.copy()
+        frame["index"] = name
+        frame["value"] = values[name]
+        frame["ci_low"] = ci_low.get(name, np.full(len(keys), np.nan))
+        frame["ci_high"] = ci_high.get(name, np.full(len(keys), np.nan))
+        frame["n_units"] = n_units
+        frame["n_women"] = women.sum(1).astype(np.int64)
+        frame["n_men"] = men.sum(1).astype(np.int64)
+        frame["method_note"] = _notes(
+            name, values[name], reasons[name], n_suppressed, bootstrap_reps, expected_reps, seed
+        )
+        frames.append(frame)
+    return conform(pd.concat(frames, ignore_index=True), SEGREGATION_INDICES)
+
+
+def _table_seed(seed: int, key: tuple) -> list[int]:
+    return [seed, zlib.crc32("|".join(map(str, key)).encode("utf-8"))]
+
+
+def _uncertainty(
+    keys: pd.DataFrame,
+    women: np.ndarray,
+    men: np.ndarray,
+    bootstrap_reps: int,
+    expected_reps: int,
+    seed: int,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per-table bootstrap intervals of every index and D, M expected under no segregation."""
+    n = len(keys)
+    names = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS)
+    low = {name: np.full(n, np.nan) for name in names}
+    high = {name: np.full(n, np.nan) for name in names}
+    expected = {name: np.full(n, np.nan) for name in EXPECTED_IDS}
+    status = twogroup.table_status(women, men)
+    for i, key in enumerate(keys.itertuples(index=False, name=None)):
+        if status[i] != 0:
             continue
-        base = dict(zip(TABLE_KEY, key, strict=True))
-        table_suppressed = suppressed.loc[table.index]
-        complete = table[~table_suppressed]
-        w = complete["women"].to_numpy(dtype=float)
-        m = complete["men"].to_numpy(dtype=float)
-        note = _note(len(complete), int(table_suppressed.sum()), w, m)
-        for name, fn in INDEX_FUNCTIONS.items():
-            value = fn(w, m) if len(complete) >= 2 else float("nan")
-            rows.append(
-                {
-                    **base,
-                    "index": name,
-                    "value": value,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "n_units": len(complete),
-                    "n_women": int(w.sum()),
-                    "n_men": int(m.sum()),
-                    "method_note": note if np.isnan(value) or note else "",
-                }
+        nonempty = (women[i] + men[i]) > 0
+        w, m = women[i, nonempty], men[i, nonempty]
+        table_seed = _table_seed(seed, key)
+        if bootstrap_reps:
+            summaries = bootstrap.bootstrap_two_group(
+                w, m, reps=bootstrap_reps, seed=table_seed, names=names
             )
-    df = pd.DataFrame(rows)
-    if df.empty:
-        df = pd.DataFrame(columns=SEGREGATION_INDICES.names)
-    return conform(df, SEGREGATION_INDICES)
+            for name in names:
+                low[name][i] = summaries[name].ci_low
+                high[name][i] = summaries[name].ci_high
+        if expected_reps:
+            exp = bootstrap.expected_two_group(w, m, reps=expected_reps, seed=table_seed)
+            expected["dissimilarity_expected"][i] = exp["dissimilarity"]
+            expected["mutual_information_m_expected"][i] = exp["mutual_information_m"]
+    return low, high, expected
 
 
-def _note(n_units: int, n_suppressed: int, w: np.ndarray, m: np.ndarray) -> str:
-    if n_units < 2:
-        return "undefined: fewer than two units with counts (an index needs at least two)"
-    if w.sum() == 0 or m.sum() == 0:
-        return "undefined: one sex has no persons in these units"
-    if n_suppressed:
-        return f"{n_suppressed} unit(s) left out because the source suppressed a count"
-    return ""
+def _notes(
+    name: str,
+    value: np.ndarray,
+    reason: np.ndarray,
+    n_suppressed: np.ndarray,
+    bootstrap_reps: int,
+    expected_reps: int,
+    seed: int,
+) -> np.ndarray:
+    if name in EXPECTED_IDS:
+        how = (
+            f"mean of {expected_reps} tables with the same unit sizes and numbers of women and "
+            f"men, women placed at random (no segregation beyond chance); seed {seed}"
+        )
+    else:
+        how = (
+            f"95 % interval: percentiles of {bootstrap_reps} multinomial bootstrap resamples, "
+            f"seed {seed}"
+            if bootstrap_reps
+            else ""
+        )
+    left_out = np.where(
+        n_suppressed > 0,
+        np.char.add(
+            n_suppressed.astype(str), " unit(s) left out because the source suppressed a count"
+        ),
+        "",
+    ).astype(object)
+    defined = ~np.isnan(value)
+    note = np.where(defined, how, reason).astype(object)
+    both = (left_out != "") & (note != "")
+    return np.where(both, note + "; " + left_out, np.where(note == "", left_out, note))

@@ -20,6 +20,7 @@ summary; ``n_valid`` says how many remained.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,7 +112,7 @@ def bootstrap_two_group(
     women: ArrayLike,
     men: ArrayLike,
     reps: int = 1000,
-    seed: int = 0,
+    seed: int | Sequence[int] = 0,
     level: float = 0.95,
     names: tuple[str, ...] = twogroup.INDEX_NAMES,
 ) -> dict[str, BootstrapSummary]:
@@ -125,13 +126,16 @@ def bootstrap_two_group(
     w2 = w.reshape(-1, w.shape[-1])
     m2 = m.reshape(-1, m.shape[-1])
     rng = np.random.default_rng(seed)
-    estimates, _ = twogroup.all_indices(w2, m2)
+    with_classes = any(n in twogroup.CLASS_SHARE_NAMES for n in names)
+    estimates, _ = twogroup.all_indices(w2, m2, with_class_shares=with_classes)
     step = max(1, _MAX_DRAW_CELLS // max(1, reps * 2 * w2.shape[1]))
     chunks: dict[str, list[BootstrapSummary]] = {n: [] for n in names}
     for start in range(0, w2.shape[0], step):
         sl = slice(start, start + step)
         draws = resample(np.stack([w2[sl], m2[sl]], axis=1), reps, rng)
-        values, _ = twogroup.all_indices(draws[:, :, 0, :], draws[:, :, 1, :])
+        values, _ = twogroup.all_indices(
+            draws[:, :, 0, :], draws[:, :, 1, :], with_class_shares=with_classes
+        )
         for n in names:
             chunks[n].append(summarize(estimates[n][sl], values[n], level))
     out = {n: _concat(parts) for n, parts in chunks.items()}
@@ -163,7 +167,7 @@ def expected_two_group(
     women: ArrayLike,
     men: ArrayLike,
     reps: int = 200,
-    seed: int = 0,
+    seed: int | Sequence[int] = 0,
     names: tuple[str, ...] = ("dissimilarity", "mutual_information_m"),
 ) -> dict[str, float | np.ndarray]:
     """Mean of each index over ``reps`` tables with no segregation beyond chance.

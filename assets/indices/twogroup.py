@@ -202,9 +202,9 @@ def class_codes(women: ArrayLike, men: ArrayLike, bounds: ClassBounds | None = N
 
     The rule and bounds are those of ``assets.shares.classes.classify`` (the same ClassBounds),
     evaluated on whole numbers instead of float shares: a unit is balanced when 100·w ≤ 60·t and
-    100·m ≤ 60·t. Counts up to 2^53/10^4 are exact in float64, so 60 % is never pushed out of
-    "balanced" by rounding (100 × 0.6 > 60 in floating point). Vectorised, so it can classify the
-    millions of units of a batch; a test keeps it equal to ``classify``.
+    100·m ≤ 60·t. Products of counts below 2^53/10^4 are exact in float64, so a unit at exactly
+    40 % or 60 % can never fall out of "balanced" through a rounded share. Vectorised, so it can
+    classify the millions of units of a batch; a test keeps it equal to ``classify``.
     """
     w, m = as_counts(women, men)
     return _class_codes(w, m, bounds or ClassBounds())

@@ -1,14 +1,33 @@
-"""Indices of the bundled snapshot: ranges and a value recomputed independently."""
+"""The segregation_indices dataset from the bundled snapshot, and packing of long tables."""
 
 import numpy as np
+import pandas as pd
 import pytest
+
+from assets.contracts import SEGREGATION_INDICES
+from assets.indices import batch, twogroup
+from assets.indices.batch import segregation_indices
+
+RANGES = {
+    "karmel_maclachlan": (0, 0.5),
+    "charles_grusky_a": (1, np.inf),
+    "mutual_information_m": (0, np.log(2)),
+}
+
+
+def test_rows_follow_the_contract(indices):
+    assert list(indices.columns) == SEGREGATION_INDICES.names
+    assert not indices.duplicated(list(SEGREGATION_INDICES.primary_key)).any()
+    assert set(indices["index"]) == set(batch.DATASET_INDEX_IDS)
+    for name in ("dissimilarity", "karmel_maclachlan", "balanced_share"):
+        assert name in set(indices["index"])
 
 
 def test_indices_are_in_range(indices):
     v = indices.dropna(subset=["value"])
-    assert v["value"].between(0, 1).all()
-    ip = v[v["index"] == "karmel_maclachlan"]["value"]
-    assert ip.between(0, 0.5).all()
+    for name, rows in v.groupby("index"):
+        low, high = RANGES.get(name, (0, 1))
+        assert rows["value"].between(low, high).all(), name
 
 
 def test_university_degrees_2019_dissimilarity(counts, indices):
@@ -21,8 +40,23 @@ def test_university_degrees_2019_dissimilarity(counts, indices):
         indices["measure"].eq("university_degrees")
         & indices["year"].eq(2019)
         & indices["index"].eq("dissimilarity")
-    ]["value"].item()
-    assert got == pytest.approx(expected, rel=1e-12)
+    ]
+    assert got["value"].item() == pytest.approx(expected, rel=1e-12)
+    assert got["ci_low"].item() < got["value"].item() < got["ci_high"].item()
+
+
+def test_every_defined_index_has_an_interval_and_every_empty_one_a_reason(indices):
+    defined = indices["value"].notna()
+    with_ci = defined & ~indices["index"].isin(batch.EXPECTED_IDS)
+    assert indices.loc[with_ci, ["ci_low", "ci_high"]].notna().all().all()
+    assert (indices.loc[~defined, "method_note"].str.len() > 0).all()
+
+
+def test_expected_d_is_below_observed_d(indices):
+    pivot = indices.pivot_table(
+        index=["measure", "region_code", "year", "level"], columns="index", values="value"
+    )
+    assert (pivot["dissimilarity_expected"] < pivot["dissimilarity"]).all()
 
 
 def test_unknown_occupation_is_left_out(indices):
@@ -35,3 +69,72 @@ def test_unknown_occupation_is_left_out(indices):
 
 def test_single_unit_tables_have_no_indices(indices):
     assert not indices["measure"].eq("general_upper_secondary_students").any()
+
+
+def _shares(women, men, year=2020):
+    n = len(women)
+    return pd.DataFrame(
+        {
+            "dimension": "occupation",
+            "classification": "synthetic",
+            "level": 1,
+            "measure": "synthetic_employed",
+            "region_code": "MK17",
+            "region_name_fi": "Pohjois-Pohjanmaa",
+            "year": year,
+            "source_table": "synthetic",
+            "unit_code": [f"u{i}" for i in range(n)],
+            "women": pd.array(women, dtype="Int64"),
+            "men": pd.array(men, dtype="Int64"),
+            "in_indices": True,
+        }
+    )
+
+
+def test_a_suppressed_unit_is_left_out_and_noted():
+    got = segregation_indices(_shares([30, 10, None], [10, 30, 5]), bootstrap_reps=20)
+    d = got[got["index"].eq("dissimilarity")].iloc[0]
+    assert d["value"] == pytest.approx(0.5)
+    assert d["n_units"] == 2
+    assert "1 unit(s) left out" in d["method_note"]
+
+
+def test_a_missing_sex_gives_nulls_with_a_reason():
+    got = segregation_indices(_shares([0, 0], [3, 4]), bootstrap_reps=20)
+    assert got["value"].isna().all()
+    assert got["method_note"].str.contains("one sex has no persons").all()
+
+
+def test_intervals_do_not_depend_on_other_tables():
+    one = segregation_indices(_shares([30, 10, 4], [10, 30, 9]), bootstrap_reps=50)
+    both = segregation_indices(
+        pd.concat([_shares([30, 10, 4], [10, 30, 9]), _shares([5, 6], [7, 1], year=2021)]),
+        bootstrap_reps=50,
+    )
+    a = one[one["index"].eq("gini")]
+    b = both[both["index"].eq("gini") & both["year"].eq(2020)]
+    assert a["ci_low"].item() == b["ci_low"].item()
+
+
+def test_pack_long_renumbers_units_when_every_table_has_its_own(monkeypatch):
+    monkeypatch.setattr(batch, "_DENSE_CELL_LIMIT", 0)
+    table = np.array([0, 0, 0, 0, 1, 1])
+    unit = np.array([0, 0, 1, 1, 2, 2])
+    group = np.array([0, 1, 0, 1, 0, 1])
+    counts = np.array([30, 10, 10, 30, 5, 5], dtype=float)
+    packed = batch.pack_long(table, np.zeros(6, dtype=np.int64), unit, group, counts, 2)
+    assert packed.counts.shape == (2, 1, 2, 2)
+    assert twogroup.dissimilarity(packed.counts[0, 0, 0], packed.counts[0, 0, 1]) == 0.5
+    assert packed.counts[1, 0, :, 0].tolist() == [5, 5]
+
+
+def test_pack_long_refuses_a_repeated_cell():
+    with pytest.raises(ValueError, match=r"data row 2 repeats .* data row 1"):
+        batch.pack_long(
+            np.zeros(2, dtype=np.int64),
+            np.zeros(2, dtype=np.int64),
+            np.zeros(2, dtype=np.int64),
+            np.zeros(2, dtype=np.int64),
+            np.array([1.0, 2.0]),
+            2,
+        )
