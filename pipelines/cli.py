@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pipelines.commands import UsageError
 
 # Subcommand modules, in the order --help lists them.
-COMMANDS = ("run", "check", "indices")
+COMMANDS = ("run", "check", "indices", "publish")
 
 
 def build_parser() -> argparse.ArgumentParser:

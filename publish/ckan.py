@@ -1,0 +1,164 @@
+"""Metadata for the Finnish open data portal (avoindata.fi): a CKAN payload and DCAT-AP.
+
+avoindata.fi runs CKAN with multilingual fields (``title_translated``, ``notes_translated``,
+``keywords`` per language). ``ckan_package`` gives the body of a ``package_create`` /
+``package_update`` call and ``dcat_dataset`` the same description as DCAT-AP JSON-LD, both read
+from a release's ``datapackage.json`` so that the portal says exactly what the release says.
+Nothing is uploaded here: ``tasapaino publish --ckan-dry-run`` prints the payload for review.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from publish.dataset_metadata import package_meta
+
+LICENCE_URI = "https://creativecommons.org/licenses/by/4.0/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+FINLAND = "http://publications.europa.eu/resource/authority/country/FIN"
+EU_FORMATS = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON"}
+
+
+def _url(base_url: str, path: str) -> str:
+    return f"{base_url.rstrip('/')}/{path}" if base_url else path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+
+
+def _files(package: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every downloadable file of the release: each resource's CSV and its twins."""
+    out = []
+    for res in package["resources"]:
+        titles = {"fi": res["title_fi"], "sv": res.get("title_sv", ""), "en": res["title"]}
+        descs = {
+            "fi": res["description_fi"],
+            "sv": res.get("description_sv", ""),
+            "en": res["description"],
+        }
+        out.append({**res, "kind": "CSV", "titles": titles, "descriptions": descs})
+        for alt in res.get("alternates", []):
+            kind = "Parquet" if alt["format"] == "parquet" else "CSV (Excel, fi)"
+            out.append({**alt, "kind": kind, "titles": titles, "descriptions": descs})
+    return out
+
+
+def ckan_package(
+    package: dict[str, Any], *, base_url: str, owner_org: str, maintainer_email: str = ""
+) -> dict[str, Any]:
+    """The ``package_create`` body for avoindata.fi (multilingual CKAN schema)."""
+    meta = package_meta()
+    resources = []
+    for f in _files(package):
+        resources.append(
+            {
+                "url": _url(base_url, f["path"]),
+                "name_translated": {
+                    lang: f"{title} ({f['kind']})" for lang, title in f["titles"].items() if title
+                },
+                "description_translated": {k: v for k, v in f["descriptions"].items() if v},
+                "format": "PARQUET" if f["kind"] == "Parquet" else "CSV",
+                "mimetype": f.get("mediatype", ""),
+                "size": f["bytes"],
+                "hash": f["hash"],
+                "rights_translated": {
+                    "fi": "CC BY 4.0. Lähde: Tilastokeskus.",
+                    "sv": "CC BY 4.0. Källa: Statistikcentralen.",
+                    "en": "CC BY 4.0. Source: Statistics Finland.",
+                },
+            }
+        )
+    return {
+        "name": _slug(package["name"]),
+        "owner_org": owner_org,
+        "private": False,
+        "collection_type": "Open Data",
+        "title_translated": {
+            "fi": package["title_fi"],
+            "sv": package["title_sv"],
+            "en": package["title"],
+        },
+        "notes_translated": {
+            "fi": package["description_fi"],
+            "sv": package["description_sv"],
+            "en": package["description"],
+        },
+        "keywords": {lang: list(words) for lang, words in meta["keywords"].items()},
+        "license_id": "CC-BY-4.0",
+        "maintainer": meta["publisher"],
+        "maintainer_email": maintainer_email,
+        "maintainer_website": _url(base_url, "index.html"),
+        "geographical_coverage": ["Suomi", "Pohjois-Pohjanmaa"],
+        "version": package["version"],
+        "extras": [
+            {"key": "release_id", "value": package["version"]},
+            {"key": "code_version", "value": package.get("tasapaino", {}).get("code_version", "")},
+            {"key": "sources", "value": "; ".join(s["path"] for s in package["sources"])},
+        ],
+        "resources": resources,
+    }
+
+
+def dcat_dataset(package: dict[str, Any], *, base_url: str, publisher: str) -> dict[str, Any]:
+    """The release as a DCAT-AP ``dcat:Dataset`` in JSON-LD."""
+    meta = package_meta()
+
+    def texts(key: str) -> list[dict[str, str]]:
+        return [
+            {"@language": lang, "@value": package[key if lang == "en" else f"{key}_{lang}"]}
+            for lang in ("fi", "sv", "en")
+        ]
+
+    distributions = []
+    for f in _files(package):
+        fmt = "parquet" if f["kind"] == "Parquet" else "csv"
+        distributions.append(
+            {
+                "@type": "dcat:Distribution",
+                "dct:title": [
+                    {"@language": k, "@value": f"{v} ({f['kind']})"}
+                    for k, v in f["titles"].items()
+                    if v
+                ],
+                "dcat:accessURL": {"@id": _url(base_url, "index.html")},
+                "dcat:downloadURL": {"@id": _url(base_url, f["path"])},
+                "dct:format": {"@id": EU_FILE_TYPE + EU_FORMATS[fmt]},
+                "dcat:mediaType": f.get("mediatype", ""),
+                "dcat:byteSize": {"@type": "xsd:nonNegativeInteger", "@value": str(f["bytes"])},
+                "spdx:checksum": {
+                    "@type": "spdx:Checksum",
+                    "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+                    "spdx:checksumValue": f["hash"].split(":", 1)[1],
+                },
+                "dct:license": {"@id": LICENCE_URI},
+            }
+        )
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "owl": "http://www.w3.org/2002/07/owl#",
+            "spdx": "http://spdx.org/rdf/terms#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@type": "dcat:Dataset",
+        "dct:identifier": f"{package['name']}-{package['version']}",
+        "dct:title": texts("title"),
+        "dct:description": texts("description"),
+        "owl:versionInfo": package["version"],
+        "dct:issued": {"@type": "xsd:dateTime", "@value": package["created"]},
+        "dct:license": {"@id": LICENCE_URI},
+        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": publisher},
+        "dct:spatial": {"@id": FINLAND},
+        "dct:source": [{"@id": s["path"]} for s in package["sources"]],
+        "dcat:keyword": [
+            {"@language": lang, "@value": word}
+            for lang, words in meta["keywords"].items()
+            for word in words
+        ],
+        "dcat:landingPage": {"@id": _url(base_url, "index.html")},
+        "dcat:distribution": distributions,
+    }
