@@ -67,7 +67,8 @@ def read_tables(directory: Path) -> list[TranscribedTable]:
         if not path.exists():
             raise SnapshotError(f"{path}: declared in sources.yaml but missing from the snapshot")
         raw = path.read_bytes()
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        # utf-8-sig: a BOM (Excel's "CSV UTF-8") is accepted; any other encoding fails loudly.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         if list(frame.columns) != RAW_COLUMNS:
             raise SnapshotError(
                 f"{path}: columns {list(frame.columns)} differ from the snapshot layout "

@@ -1,0 +1,125 @@
+"""Bad files stop a full pipeline run before publishing, and dist/latest keeps its bytes.
+
+The whole release job runs in process with one shared ephemeral Dagster instance, on a copy of
+the bundled snapshot in which one transcribed table is replaced by a corpus file. Before every
+run the output folder holds a previous release; after a failing run every byte under it must be
+unchanged. One file per kind of fault runs by default; ``-m slow`` runs every pipeline file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance
+
+from assets.paths import snapshot_dir
+from pipelines.definitions import defs
+from tests.checks.corpus import CORPUS, TARGET, manifest
+
+PIPELINE_FILES = {n: s for n, s in manifest().items() if s.get("pipeline")}
+REPRESENTATIVES = [
+    "utf8_bom.csv",  # accepted
+    "latin1.csv",  # unreadable
+    "missing_column.csv",  # schema
+    "negative_count.csv",  # values
+    "unknown_region.csv",  # code sets
+    "duplicate_rows.csv",  # keys
+    "missing_year.csv",  # coverage
+    "all_suppressed.csv",  # suppression
+]
+
+
+@pytest.fixture(scope="module")
+def instance():
+    with DagsterInstance.ephemeral() as inst:
+        yield inst
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    """An output folder holding an earlier release (any bytes will do: they must not change)."""
+    out = tmp_path_factory.mktemp("dist")
+    release = out / "releases" / "20201105-20261127"
+    (release / "data").mkdir(parents=True)
+    (release / "data" / "counts.csv").write_text("earlier release\n", encoding="utf-8")
+    (release / "SHA256SUMS").write_text("", encoding="utf-8")
+    (out / "latest").symlink_to(Path("releases") / "20201105-20261127")
+    return out
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            out[rel] = "link:" + str(path.readlink())
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def run_with(name: str, instance: DagsterInstance, out_dir: Path, tmp_path: Path):
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(snapshot_dir(), snapshot)
+    shutil.copyfile(CORPUS / name, snapshot / "transcribed" / TARGET)
+    job = defs.resolve_job_def("release_job")
+    return job.execute_in_process(
+        run_config={
+            "resources": {
+                "snapshot": {"config": {"directory": str(snapshot)}},
+                "release_target": {"config": {"out_dir": str(out_dir), "run_date": "2026-11-28"}},
+            },
+            "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+        },
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def failed_checks(result) -> set[str]:
+    return {
+        e.asset_check_evaluation_data.check_name
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.asset_check_evaluation_data.passed
+        and e.asset_check_evaluation_data.severity.value == "ERROR"
+    }
+
+
+def assert_behaves(name: str, instance, dist: Path, tmp_path: Path) -> None:
+    spec = PIPELINE_FILES[name]
+    # Each run publishes into its own copy of the folder holding the earlier release.
+    scratch = tmp_path / "dist"
+    shutil.copytree(dist, scratch, symlinks=True)
+    before = tree_digest(scratch)
+    result = run_with(name, instance, scratch, tmp_path)
+    released = {
+        e.asset_key.to_user_string()
+        for e in result.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION"
+    }
+    if spec["pipeline"] == "fails":
+        assert not result.success
+        assert "release" not in released
+        assert tree_digest(scratch) == before
+        failing_steps = [e.step_key for e in result.all_events if e.is_step_failure]
+        assert failing_steps or failed_checks(result), name
+        for rule in spec.get("fails", []):
+            if not failing_steps:  # the counts step read the file: the gate must say why
+                assert rule in failed_checks(result), (name, failed_checks(result))
+    else:
+        assert "counts" in released and not failed_checks(result), failed_checks(result)
+
+
+@pytest.mark.parametrize("name", REPRESENTATIVES)
+def test_pipeline_stops_before_publishing(name, instance, dist, tmp_path):
+    assert_behaves(name, instance, dist, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(set(PIPELINE_FILES) - set(REPRESENTATIVES)))
+def test_every_pipeline_file(name, instance, dist, tmp_path):
+    assert_behaves(name, instance, dist, tmp_path)
