@@ -349,6 +349,78 @@ SELF_ASSESSMENT_SUMMARY = Contract(
     ),
 )
 
+CRITERIA_CATALOGUE = Contract(
+    "criteria_catalogue",
+    (
+        Column("criteria_set", "string", "criteria set id", "kriteeristön tunnus"),
+        Column("criteria_version", "string", "criteria set version", "kriteeristön versio"),
+        Column(
+            "origin",
+            "string",
+            "external (the publisher's criteria) or tasapaino (our own)",
+            "external (julkaisijan kriteerit) tai tasapaino (omamme)",
+        ),
+        Column("publisher", "string", "who published the criteria", "kriteerien julkaisija"),
+        Column("source_url", "string", "where the criteria come from", "kriteerien lähde"),
+        Column("source_date", "string", "publication date of the source", "lähteen julkaisupäivä"),
+        Column(
+            "verbatim",
+            "boolean",
+            "true only when the texts are the source's own words",
+            "tosi vain, jos tekstit ovat lähteen omin sanoin",
+        ),
+        Column("criterion_id", "string", "criterion id", "kriteerin tunnus"),
+        Column(
+            "kind",
+            "string",
+            "statistical or self_assessment",
+            "statistical (tilastollinen) tai self_assessment (itsearviointi)",
+        ),
+        Column("theme", "string", "theme id", "teeman tunnus"),
+        Column(
+            "theme_dimension",
+            "string",
+            "dimension of the theme, empty if none",
+            "teeman ulottuvuus; tyhjä, jos ei ole",
+        ),
+        Column(
+            "metric",
+            "string",
+            "what is measured (mean_score for self-assessment)",
+            "mitä mitataan (itsearvioinnissa mean_score)",
+        ),
+        Column("params", "string", "the metric's parameters as JSON", "mittarin parametrit JSON"),
+        Column("threshold", "string", "the rule", "sääntö"),
+        Column(
+            "text_status",
+            "string",
+            "verbatim, our_wording or to_fill_in (a placeholder, not the source's text)",
+            "verbatim (lähteen sanoin), our_wording (omin sanoin) tai to_fill_in (täydennettävä)",
+        ),
+        Column(
+            "approximation",
+            "boolean",
+            "rests on an approximate mapping (see caveat)",
+            "perustuu likimääräiseen vastaavuuteen (ks. varauma)",
+        ),
+        *(
+            Column(f"{field}_{lang}", "string", f"{field} in {name_en}", f"{fi} ({name_fi})")
+            for field, fi in (
+                ("title", "otsikko"),
+                ("text", "teksti"),
+                ("threshold_note", "rajan perustelu"),
+                ("caveat", "varauma"),
+            )
+            for lang, name_en, name_fi in (
+                ("fi", "Finnish", "suomeksi"),
+                ("sv", "Swedish", "ruotsiksi"),
+                ("en", "English", "englanniksi"),
+            )
+        ),
+    ),
+    ("criteria_set", "criterion_id"),
+)
+
 ALL = {
     c.name: c
     for c in (
@@ -357,6 +429,7 @@ ALL = {
         SEGREGATION_INDICES,
         CRITERIA_RESULTS,
         SELF_ASSESSMENT_SUMMARY,
+        CRITERIA_CATALOGUE,
     )
 }
 

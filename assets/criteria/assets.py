@@ -10,7 +10,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, Config, MetadataValue, asset
 
 from assets.collect.classifications import load_regions
-from assets.criteria.catalogue import catalogue_versions, load_catalogue
+from assets.criteria.catalogue import catalogue_table, catalogue_versions, load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs, Settings
 from assets.criteria.responses import default_responses_dir, read_responses
@@ -31,6 +31,23 @@ class CriteriaConfig(Config):
     """``min_count``: fewer persons than this in a count a rule uses → insufficient_data."""
 
     min_count: int = Settings.min_count
+
+
+@asset(
+    group_name=GROUP,
+    description="Every criterion of the catalogue with its set version, source, verbatim flag, "
+    "rule and texts in Finnish, Swedish and English.",
+)
+def criteria_catalogue(context: AssetExecutionContext) -> pd.DataFrame:
+    catalogue = load_catalogue()
+    df = catalogue_table(catalogue)
+    context.add_output_metadata(
+        {
+            "dagster/row_count": len(df),
+            "criteria_sets": MetadataValue.json(catalogue_versions(catalogue)),
+        }
+    )
+    return df
 
 
 @asset(

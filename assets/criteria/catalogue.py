@@ -18,8 +18,9 @@ import jsonschema
 import pandas as pd
 import yaml
 
+from assets.contracts import CRITERIA_CATALOGUE, conform
 from assets.criteria.metrics import METRICS
-from assets.criteria.rules import Interval, first_gap, first_overlap, threshold_form
+from assets.criteria.rules import Interval, describe, first_gap, first_overlap, threshold_form
 from assets.paths import PROJECT_ROOT
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
@@ -257,3 +258,41 @@ def criterion_texts(lang: str, catalogue: list[dict[str, Any]] | None = None) ->
                 }
             )
     return pd.DataFrame(rows)
+
+
+def catalogue_table(catalogue: list[dict[str, Any]]) -> pd.DataFrame:
+    """The published ``criteria_catalogue``: one row per criterion, with its source and texts.
+
+    Published beside ``criteria_results`` so that every result can be traced to the criterion's
+    wording, version and source, and placeholders are visibly marked ``to_fill_in``.
+    """
+    rows = []
+    for cset in catalogue:
+        prov = cset["provenance"]
+        for crit in cset["criteria"]:
+            metric = crit.get("metric", "mean_score")
+            row = {
+                "criteria_set": cset["id"],
+                "criteria_version": str(cset["version"]),
+                "origin": prov["origin"],
+                "publisher": prov["publisher"],
+                "source_url": prov["source_url"],
+                "source_date": str(prov["date"]),
+                "verbatim": bool(prov["verbatim"]),
+                "criterion_id": crit["id"],
+                "kind": crit["kind"],
+                "theme": crit["theme"],
+                "theme_dimension": crit.get("dimension", ""),
+                "metric": metric,
+                "params": json.dumps(crit.get("params", {}), ensure_ascii=False, sort_keys=True),
+                "threshold": describe(metric, crit["thresholds"]),
+                "text_status": crit.get(
+                    "text_status", "verbatim" if prov["verbatim"] else "our_wording"
+                ),
+                "approximation": bool(crit.get("approximation", False)),
+            }
+            for field in ("title", "text", "threshold_note", "caveat"):
+                texts = crit.get(field, crit["title"] if field == "text" else {})
+                row.update({f"{field}_{lang}": texts.get(lang, "") for lang in LANGS})
+            rows.append(row)
+    return conform(pd.DataFrame(rows), CRITERIA_CATALOGUE)

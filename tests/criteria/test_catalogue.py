@@ -170,3 +170,23 @@ def test_unknown_mapping_is_named(catalogue_copy):
     )
     with pytest.raises(CatalogueError, match=r"education_to_work_pipeline.*mapping 'nope'"):
         load_catalogue(catalogue_copy)
+
+
+def test_catalogue_table_traces_every_criterion_to_its_source(catalogue):
+    from assets.contracts import CRITERIA_CATALOGUE
+    from assets.criteria.catalogue import catalogue_table
+
+    flat = catalogue_table(catalogue)
+    assert list(flat.columns) == CRITERIA_CATALOGUE.names
+    table = flat.set_index("criterion_id")
+    assert len(table) == sum(len(s["criteria"]) for s in catalogue)
+    women = table.loc["women_over_90"]
+    assert women["threshold"] == "women_share > 0.9"
+    assert women["source_url"].startswith("https://www.stat.fi/")
+    osmo = table.loc["osallisuus-1"]
+    assert (osmo["verbatim"], osmo["text_status"], osmo["metric"]) == (
+        False,
+        "to_fill_in",
+        "mean_score",
+    )
+    assert table.loc["toward_balance", "params"] == '{"years": 5}'
