@@ -19,7 +19,7 @@ import publish.assets as publish_assets
 from checks.asset_checks import QUALITY_CHECKS
 from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
-from pipelines.resources import ReleaseTarget, SnapshotSource
+from pipelines.resources import ReleaseTarget, SnapshotSource, StatFinApi, VipunenApi
 from pipelines.schedules import monthly_full_refresh
 from pipelines.sensors import run_failure_alert_sensor, source_update_sensor
 from pipelines.source_updates import SourceUpdatesResource
@@ -42,6 +42,8 @@ defs = Definitions(
     sensors=[source_update_sensor, run_failure_alert_sensor],
     resources={
         "snapshot": SnapshotSource(),
+        "statfin": StatFinApi(),
+        "vipunen": VipunenApi(),
         "release_target": ReleaseTarget(),
         "source_updates": SourceUpdatesResource(),
     },

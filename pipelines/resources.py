@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dagster import ConfigurableResource
 
 from assets.paths import PROJECT_ROOT, snapshot_dir
+
+if TYPE_CHECKING:  # the clients import httpx; keep it out of definition loading
+    from assets.collect.http import Exchange
+    from assets.collect.statfin import StatFinClient
+    from assets.collect.vipunen import VipunenClient
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -21,6 +29,49 @@ class SnapshotSource(ConfigurableResource):
 
     def path(self) -> Path:
         return Path(self.directory) if self.directory else snapshot_dir()
+
+
+def _writable_dir(name: str) -> Path:
+    """``PROJECT_ROOT/name`` in a writable checkout, else under the user's home."""
+    if os.access(PROJECT_ROOT, os.W_OK):
+        return PROJECT_ROOT / name
+    return Path.home() / ".tasapaino" / name
+
+
+class StatFinApi(ConfigurableResource):
+    """Statistics Finland's PxWeb API v1, used when ``live`` (``tasapaino run --source live``).
+
+    ``url`` overrides ``TASAPAINO_STATFIN_URL`` (default: the real service). Raw responses are
+    archived under ``archive_dir/raw/<run time>/`` and harmonised years kept in
+    ``archive_dir/counts/`` so that the next run fetches only new years (``full_refresh``
+    refetches all).
+    """
+
+    live: bool = False
+    url: str = ""
+    archive_dir: str = ""
+    full_refresh: bool = False
+
+    def client(self, archive: Callable[[Exchange], None] | None = None) -> StatFinClient:
+        from assets.collect.statfin import StatFinClient
+
+        return StatFinClient(self.url or None, archive=archive)
+
+    def archive_path(self) -> Path:
+        return Path(self.archive_dir) if self.archive_dir else _writable_dir("archive")
+
+
+class VipunenApi(ConfigurableResource):
+    """Vipunen's API, used when ``live``; ``url`` overrides ``TASAPAINO_VIPUNEN_URL``."""
+
+    live: bool = False
+    url: str = ""
+    caller_id: str = "tasapaino.opendata"
+
+    def client(self) -> VipunenClient:
+        from assets.collect.vipunen import VipunenClient
+
+        return VipunenClient(self.url or None, caller_id=self.caller_id)
 
 
 class ReleaseTarget(ConfigurableResource):

@@ -9,11 +9,14 @@ a cell that does not add up is kept and flagged in ``derivation``, never silentl
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Sequence
 
 import pandas as pd
 
+from assets.collect.classification_service import recorded_names
 from assets.collect.classifications import code_level, is_total_code, load_classification
 from assets.collect.classifications import load_regions as _load_regions
 from assets.collect.http import Exchange, SourceError
@@ -21,6 +24,7 @@ from assets.collect.jsonstat import parse_jsonstat2
 from assets.collect.statfin import Variable, cell_count, find_variable, parse_metadata
 from assets.collect.tables import StatFinTable, VipunenResource
 from assets.contracts import COUNTS, conform
+from assets.paths import snapshot_dir
 
 SEXES = {"1": "men", "2": "women"}
 _LEADING_CODE = re.compile(r"^\s*[0-9A-Z.]+\s+")
@@ -73,25 +77,40 @@ def _strip_code(label: str) -> str:
     return _LEADING_CODE.sub("", label, count=1).strip()
 
 
+@functools.cache
+def _shipped(classification: str) -> pd.DataFrame:
+    try:
+        return load_classification(classification).set_index("code")
+    except FileNotFoundError:
+        return pd.DataFrame(columns=["name_fi", "name_sv", "name_en"])
+
+
+@functools.cache
+def _service(classification: str) -> pd.DataFrame:
+    """Names recorded from the classification service by ``snapshot refresh``, if any."""
+    items = recorded_names(snapshot_dir() / "recorded", classification)
+    if items is None:
+        return pd.DataFrame(columns=["name_fi", "name_sv", "name_en"])
+    return items.drop_duplicates("code").set_index("code")
+
+
 def unit_names(
     classification: str, codes: Sequence[str], table_labels: dict[str, dict[str, str]]
 ) -> pd.DataFrame:
-    """fi/sv/en names per code: the shipped classification first, then the table's texts.
+    """fi/sv/en names per code: the shipped classification first, then the names recorded from
+    the classification service, then the table's own texts.
 
     StatFin's level-5 placeholders (``2512.``) take the name of the group they repeat.
     """
-    try:
-        shipped = load_classification(classification).set_index("code")
-    except FileNotFoundError:
-        shipped = pd.DataFrame(columns=["name_fi", "name_sv", "name_en"])
+    lists = [_shipped(classification), _service(classification)]
     rows = []
     for code in codes:
         row = {"unit_code": code}
         for lang in ("fi", "sv", "en"):
             name = ""
-            for candidate in (code, code.rstrip(".")):
-                if candidate in shipped.index and shipped.at[candidate, f"name_{lang}"]:
-                    name = str(shipped.at[candidate, f"name_{lang}"])
+            for names, candidate in itertools.product(lists, (code, code.rstrip("."))):
+                if candidate in names.index and names.at[candidate, f"name_{lang}"]:
+                    name = str(names.at[candidate, f"name_{lang}"])
                     break
             if not name and code in table_labels.get(lang, {}):
                 name = _strip_code(table_labels[lang][code])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,13 @@ def handle(args: argparse.Namespace) -> int:
 
     from pipelines.definitions import defs
 
-    if args.source != "snapshot":
-        raise UsageError(f"--source {args.source}: only 'snapshot' is available in this version")
     out = Path(args.out)
     run_config: dict[str, Any] = {
         "resources": {"release_target": {"config": {"out_dir": str(out)}}},
         "loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}},
     }
+    if args.source == "live":
+        run_config["resources"].update(live_resources(args.full_refresh))
     if args.snapshot:
         snapshot = Path(args.snapshot)
         if not (snapshot / "transcribed" / "sources.yaml").is_file():
@@ -65,6 +66,9 @@ def handle(args: argparse.Namespace) -> int:
             if e.event_type_value == "ASSET_CHECK_EVALUATION"
             and not e.asset_check_evaluation_data.passed
         ]
+        for event in result.all_events:
+            if event.is_step_failure and event.step_key == "api_counts":
+                print(f"tasapaino run: {source_failure(event)}", file=sys.stderr)
         print(
             f"tasapaino run: failed (run {result.run_id}); failed steps: "
             f"{', '.join(failed) or 'none'}; failed checks: {', '.join(checks) or 'none'}. "
@@ -75,6 +79,31 @@ def handle(args: argparse.Namespace) -> int:
     print(f"release written: {(out / 'latest').resolve()}")
     print(f"latest: {out / 'latest'}")
     return 0
+
+
+def source_failure(event: Any) -> str:
+    """The one line a source client raised (``statfin <table>: … ; what to do``)."""
+    error = event.step_failure_data.error
+    while error is not None and error.cause is not None:
+        error = error.cause
+    message = error.message.strip() if error is not None else "a source could not be read"
+    return re.sub(r"^[\w.]+(Error|Exception): ", "", message)
+
+
+def live_resources(full_refresh: bool) -> dict[str, Any]:
+    """Resource config of a live run; the API roots follow TASAPAINO_STATFIN_URL and
+    TASAPAINO_VIPUNEN_URL, checked here so a typo is one clear line, not a failed run."""
+    for name in ("TASAPAINO_STATFIN_URL", "TASAPAINO_VIPUNEN_URL"):
+        value = os.environ.get(name, "")
+        if value and not value.startswith(("http://", "https://")):
+            raise UsageError(
+                f"{name}={value}: not an http(s) URL; set it to an API root such as "
+                "https://pxdata.stat.fi/PxWeb/api/v1, or unset it to use the real service"
+            )
+    return {
+        "statfin": {"config": {"live": True, "full_refresh": full_refresh}},
+        "vipunen": {"config": {"live": True}},
+    }
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,7 +118,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--source",
         default="snapshot",
         choices=["snapshot", "live"],
-        help="where data come from (default: the bundled snapshot)",
+        help="where data come from: the bundled snapshot (default) or the StatFin and "
+        "Vipunen APIs at TASAPAINO_STATFIN_URL / TASAPAINO_VIPUNEN_URL",
     )
     run.add_argument(
         "--run-date",
@@ -102,6 +132,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         metavar="DIR",
         help="read the snapshot from DIR instead of the bundled data/snapshot",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="with --source live: refetch every statistical year, not only new ones",
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's step log")
     run.set_defaults(func=handle)

@@ -44,9 +44,12 @@ def test_datapackage_names_every_resource(release):
     assert doc["version"] == "20201105-20261128"
 
 
-def test_bad_source_is_a_usage_error(capsys, tmp_path):
+def test_a_live_run_with_a_malformed_api_root_is_a_usage_error(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("TASAPAINO_STATFIN_URL", "pxdata.stat.fi/PxWeb/api/v1")
     assert main(["run", "--out", str(tmp_path), "--source", "live"]) == 2
-    assert "only 'snapshot'" in capsys.readouterr().err
+    assert "TASAPAINO_STATFIN_URL=pxdata.stat.fi/PxWeb/api/v1: not an http(s) URL" in (
+        capsys.readouterr().err
+    )
 
 
 def test_snapshot_folder_is_checked(capsys, tmp_path):
