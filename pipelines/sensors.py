@@ -31,6 +31,7 @@ from dagster import (
 )
 
 from pipelines.alerts import Alert, FailedCheck, deliver, settings_from_env
+from pipelines.source_updates import SourceUpdatesResource
 
 REFRESH_JOB = "release_job"
 # StatFin updates annual tables a few times a year; polling every 6 hours notices a release the
@@ -69,11 +70,11 @@ def refresh_run_config() -> dict[str, Any]:
     job_name=REFRESH_JOB,
     minimum_interval_seconds=POLL_INTERVAL_S,
     default_status=DefaultSensorStatus.RUNNING,
-    required_resource_keys={"source_updates"},
     description="Polls each configured StatFin table's `updated` time and Vipunen's "
     "`tietojoukkoPaivitettyPvm`; starts a full refresh only when one of them changed.",
 )
-def source_update_sensor(context: SensorEvaluationContext, source_updates: SourceUpdates):
+def source_update_sensor(context: SensorEvaluationContext, source_updates: SourceUpdatesResource):
+    """``source_updates`` may be any :class:`SourceUpdates`; tests pass a fake."""
     current = {str(k): str(v) for k, v in source_updates.updated_times().items()}
     previous: dict[str, str] | None = json.loads(context.cursor) if context.cursor else None
     context.update_cursor(json.dumps(current, sort_keys=True))
