@@ -4,17 +4,26 @@ Self-assessment responses are read inside ``self_assessment_summary`` and never 
 asset of their own: organisation-level rows and comments do not leave that step.
 """
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-from dagster import AssetExecutionContext, Config, MetadataValue, asset
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    Config,
+    MetadataValue,
+    Output,
+    asset,
+)
 
 from assets.collect.classifications import load_regions
 from assets.criteria.catalogue import catalogue_table, catalogue_versions, load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs, Settings
 from assets.criteria.responses import default_responses_dir, read_responses
-from assets.criteria.self_assessment import SuppressionRule, summarise
+from assets.criteria.self_assessment import SuppressionRule, disclosure_problems, summarise
 
 GROUP = "criteria"
 
@@ -55,24 +64,40 @@ def criteria_catalogue(context: AssetExecutionContext) -> pd.DataFrame:
     description="Self-assessment scores of guidance organisations aggregated by theme, "
     "dimension and criterion, region and year; groups of fewer than three organisations "
     "suppressed. Never organisation-level rows or comments.",
+    check_specs=[
+        AssetCheckSpec(
+            "only_safe_aggregates",
+            asset="self_assessment_summary",
+            blocking=True,
+            description="No organisation or comment column, no numbers on suppressed rows, "
+            "no published group below the minimum number of organisations.",
+        )
+    ],
 )
 def self_assessment_summary(
     context: AssetExecutionContext, config: SelfAssessmentConfig
-) -> pd.DataFrame:
+) -> Iterator[Output[pd.DataFrame] | AssetCheckResult]:
     catalogue = load_catalogue()
     folder = Path(config.responses_dir) if config.responses_dir else default_responses_dir()
     regions = load_regions()
+    rule = SuppressionRule(config.min_organisations)
     responses = read_responses(folder, catalogue, regions)
-    df = summarise(responses, regions, SuppressionRule(config.min_organisations))
-    context.add_output_metadata(
-        {
+    df = summarise(responses, regions, rule)
+    yield Output(
+        df,
+        metadata={
             "dagster/row_count": len(df),
             "criteria_sets": MetadataValue.json(catalogue_versions(catalogue)),
             "responses_read": len(responses),
             "suppressed_rows": int(df["suppressed"].sum()) if len(df) else 0,
-        }
+        },
     )
-    return df
+    problems = disclosure_problems(df, rule)
+    yield AssetCheckResult(
+        check_name="only_safe_aggregates",
+        passed=not problems,
+        metadata={"problems": MetadataValue.json(problems)},
+    )
 
 
 @asset(

@@ -162,6 +162,32 @@ def summarise(
     return out.sort_values(list(SELF_ASSESSMENT_SUMMARY.primary_key), ignore_index=True)
 
 
+def disclosure_problems(summary: pd.DataFrame, rule: SuppressionRule | None = None) -> list[str]:
+    """Why ``summary`` must not be published; empty when it is safe.
+
+    A second line of defence behind ``summarise``: exactly the contract's columns (so no
+    organisation or comment column can slip in), no numbers on suppressed rows, and no published
+    group smaller than the minimum.
+    """
+    k = (rule or SuppressionRule()).min_organisations
+    problems = []
+    if list(summary.columns) != SELF_ASSESSMENT_SUMMARY.names:
+        problems.append(
+            f"columns {list(summary.columns)} differ from the contract "
+            f"{SELF_ASSESSMENT_SUMMARY.names}"
+        )
+        return problems
+    hidden = summary[summary["suppressed"].fillna(True).astype(bool)]
+    leaked = hidden[["n_organisations", "n_responses", "mean_score"]].notna().any(axis=1)
+    if leaked.any():
+        problems.append(f"{int(leaked.sum())} suppressed row(s) still carry numbers")
+    shown = summary[~summary["suppressed"].fillna(True).astype(bool)]
+    small = shown["n_organisations"].isna() | shown["n_organisations"].lt(k)
+    if small.any():
+        problems.append(f"{int(small.sum())} published row(s) rest on fewer than {k} organisations")
+    return problems
+
+
 def criterion_results(
     crit: dict[str, Any], cset: dict[str, Any], summary: pd.DataFrame
 ) -> pd.DataFrame:

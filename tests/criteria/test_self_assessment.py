@@ -18,7 +18,7 @@ from assets.criteria.assets import SelfAssessmentConfig, self_assessment_summary
 from assets.criteria.engine import apply_set
 from assets.criteria.inputs import Inputs
 from assets.criteria.responses import ResponsesError, default_responses_dir, read_responses
-from assets.criteria.self_assessment import SuppressionRule, summarise
+from assets.criteria.self_assessment import SuppressionRule, disclosure_problems, summarise
 from tests.criteria.conftest import SYNTHETIC_RESPONSES, no_indices, set_of, synthetic_units
 
 
@@ -131,21 +131,42 @@ def test_criteria_results_from_the_aggregates(catalogue, summary):
     assert "SYNTHETIC" not in r.reset_index().to_csv(index=False)
 
 
+def run_asset(config):
+    """The asset's output and its check result, invoked directly."""
+    output, check = list(self_assessment_summary(build_asset_context(), config))
+    return output.value, check
+
+
 def test_the_asset_reads_a_configured_folder(tmp_path):
     folder = tmp_path / "responses"
     shutil.copytree(SYNTHETIC_RESPONSES, folder)
-    df = self_assessment_summary(
-        build_asset_context(), SelfAssessmentConfig(responses_dir=str(folder))
-    )
+    df, check = run_asset(SelfAssessmentConfig(responses_dir=str(folder)))
     assert row(df, "criterion", "MK17", "yhdenvertaisuus-1")["mean_score"] == 4.0
+    assert check.passed
 
 
 def test_the_default_folder_ships_without_responses():
     folder = default_responses_dir()
     assert folder.is_dir()
     assert not list(folder.glob("*.csv"))
-    df = self_assessment_summary(build_asset_context(), SelfAssessmentConfig())
+    df, check = run_asset(SelfAssessmentConfig())
     assert df.empty and list(df.columns) == SELF_ASSESSMENT_SUMMARY.names
+    assert check.passed
+
+
+def test_disclosure_check_catches_leaks(summary):
+    assert disclosure_problems(summary) == []
+    leaked = summary.copy()
+    hidden = leaked.index[leaked["suppressed"]][0]
+    leaked.loc[hidden, "mean_score"] = 2.5
+    assert disclosure_problems(leaked) == ["1 suppressed row(s) still carry numbers"]
+    # Published groups of exactly 3 organisations: saavutettavuus-kielellinen-1, the
+    # saavutettavuus theme and its kielellinen dimension, each in MK17 and SSS.
+    assert disclosure_problems(summary, SuppressionRule(min_organisations=4)) == [
+        "6 published row(s) rest on fewer than 4 organisations"
+    ]
+    with_comment = summary.assign(comment="x")
+    assert "differ from the contract" in disclosure_problems(with_comment)[0]
 
 
 @pytest.fixture
