@@ -15,7 +15,7 @@ import pandas as pd
 
 from assets.collect.classifications import unknown_units
 from assets.criteria.inputs import Inputs, Settings
-from assets.criteria.mappings import load_mapping
+from assets.criteria.mappings import Mapping, load_mapping
 from assets.criteria.results import (
     INSUFFICIENT,
     MET,
@@ -108,6 +108,9 @@ def minority_share_change_pp(
     return out[RESULT_COLUMNS]
 
 
+INDEX_TABLE_KEY = ["dimension", "classification", "level", "measure", "year"]
+
+
 def index_metric(
     crit: dict[str, Any], cset: dict[str, Any], inputs: Inputs, settings: Settings
 ) -> pd.DataFrame:
@@ -117,61 +120,19 @@ def index_metric(
     With a reference region, every region of ``unit_shares`` that has no index of its own gets
     one ``insufficient_data`` row saying why, so a missing within-region table is visible.
     """
-    metric = crit["metric"]
-    thresholds = crit["thresholds"]
     idx = inputs.segregation_indices
-    idx = idx[idx["index"] == metric].reset_index(drop=True)
-    reference = thresholds.get("reference_region")
-    parts = []
-    if reference is None:
-        subjects = idx
-    else:
-        subjects = idx[idx["region_code"] != reference].reset_index(drop=True)
-    rows = []
-    ref_values = {}
+    idx = idx[idx["index"] == crit["metric"]].reset_index(drop=True)
+    reference = crit["thresholds"].get("reference_region")
+    references: dict[tuple, float] = {}
+    subjects = idx
     if reference is not None:
-        ref_rows = idx[idx["region_code"] == reference]
-        key = ["dimension", "classification", "level", "measure", "year"]
-        ref_values = {tuple(r[k] for k in key): r["value"] for r in ref_rows.to_dict("records")}
-    for r in subjects.to_dict("records"):
-        persons = int(r["n_women"] or 0) + int(r["n_men"] or 0)
-        row = {c: r[c] for c in TABLE_COLUMNS} | {"unit_code": pd.NA}
-        ref_value = None
-        if reference is not None:
-            ref_value = ref_values.get(
-                (r["dimension"], r["classification"], r["level"], r["measure"], r["year"])
-            )
-        value = r["value"]
-        if pd.isna(value):
-            status, evidence = INSUFFICIENT, f"index undefined: {r['method_note']}"
-        elif persons < settings.min_count:
-            status, evidence = INSUFFICIENT, f"fewer than {settings.min_count} persons"
-        elif reference is not None and (ref_value is None or pd.isna(ref_value)):
-            status = INSUFFICIENT
-            evidence = f"no {metric} for {reference} in the same table and year to compare with"
-        else:
-            if reference is not None:
-                ok = compare(Fraction(float(value)), thresholds["op"], Fraction(float(ref_value)))
-                evidence = (
-                    f"{metric} {value:.4f} in {r['region_code']} against {ref_value:.4f} in "
-                    f"{reference} ({r['n_units']} units)"
-                )
-            else:
-                ok = Interval.of(thresholds).contains(Fraction(float(value)))
-                evidence = f"{metric} {value:.4f} ({r['n_units']} units)"
-            status = MET if ok else NOT_MET
-        rows.append(
-            row
-            | {
-                "subject_type": "region",
-                "value": value if status != INSUFFICIENT else np.nan,
-                "threshold": describe(
-                    metric, thresholds, "" if ref_value is None else f"{ref_value:.4f}"
-                ),
-                "status": status,
-                "evidence": evidence,
-            }
-        )
+        subjects = idx[idx["region_code"] != reference]
+        references = {
+            tuple(r[k] for k in INDEX_TABLE_KEY): r["value"]
+            for r in idx[idx["region_code"] == reference].to_dict("records")
+        }
+    rows = [_judge_index(r, crit, references, settings) for r in subjects.to_dict("records")]
+    parts = []
     if rows:
         judged = pd.DataFrame(rows)
         judged["subject"] = table_subject(judged)
@@ -180,6 +141,42 @@ def index_metric(
         parts.append(_regions_without_index(crit, inputs, set(idx["region_code"]), reference))
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
+
+
+def _judge_index(
+    r: dict[str, Any], crit: dict[str, Any], references: dict[tuple, float], settings: Settings
+) -> dict[str, Any]:
+    metric, thresholds = crit["metric"], crit["thresholds"]
+    reference = thresholds.get("reference_region")
+    ref_value = references.get(tuple(r[k] for k in INDEX_TABLE_KEY))
+    persons = int(r["n_women"] or 0) + int(r["n_men"] or 0)
+    value = r["value"]
+    status = INSUFFICIENT
+    if pd.isna(value):
+        evidence = f"index undefined: {r['method_note']}"
+    elif persons < settings.min_count:
+        evidence = f"fewer than {settings.min_count} persons"
+    elif reference is not None and (ref_value is None or pd.isna(ref_value)):
+        evidence = f"no {metric} for {reference} in the same table and year to compare with"
+    elif reference is not None:
+        ok = compare(Fraction(float(value)), thresholds["op"], Fraction(float(ref_value)))
+        status = MET if ok else NOT_MET
+        evidence = (
+            f"{metric} {value:.4f} in {r['region_code']} against {ref_value:.4f} in "
+            f"{reference} ({r['n_units']} units)"
+        )
+    else:
+        ok = Interval.of(thresholds).contains(Fraction(float(value)))
+        status = MET if ok else NOT_MET
+        evidence = f"{metric} {value:.4f} ({r['n_units']} units)"
+    return {c: r[c] for c in TABLE_COLUMNS} | {
+        "unit_code": pd.NA,
+        "subject_type": "region",
+        "value": value if status != INSUFFICIENT else np.nan,
+        "threshold": describe(metric, thresholds, "" if ref_value is None else f"{ref_value:.4f}"),
+        "status": status,
+        "evidence": evidence,
+    }
 
 
 def _regions_without_index(
@@ -236,53 +233,26 @@ def pipeline_gap_pp(
         ["measure", "region_code", "year"], observed=True
     ):
         by_place.setdefault((region, int(year)), {})[measure] = table.set_index("unit_code")
-    threshold = describe("pipeline_gap_pp", crit["thresholds"])
-    interval = Interval.of(crit["thresholds"])
-    label = f"approximate mapping {mapping.id} v{mapping.version}"
     rows = []
     for s in students.to_dict("records"):
-        codes = mapping.pairs[s["unit_code"]]
         tables = by_place.get((s["region_code"], int(s["year"])), {})
         measure = next((m for m in params["employed_measures"] if m in tables), None)
-        value: float = np.nan
-        status = INSUFFICIENT
         if measure is None:
+            value, status = np.nan, INSUFFICIENT
             evidence = (
                 f"no employed counts by {mapping.target.classification} level "
                 f"{mapping.target.level} for {s['region_code']} {s['year']} in the data"
             )
         else:
-            emp = tables[measure].reindex(list(codes))
-            missing = [
-                c
-                for c, w, m in zip(codes, emp["women"], emp["men"], strict=True)
-                if pd.isna(w) or pd.isna(m)
-            ]
-            we, me = int(emp["women"].fillna(0).sum()), int(emp["men"].fillna(0).sum())
-            ws, ms = s["women"], s["men"]
-            if missing:
-                evidence = f"occupations {', '.join(missing)} missing or suppressed in {measure}"
-            elif pd.isna(ws) or pd.isna(ms):
-                evidence = "new-student count suppressed by the source"
-            elif ws + ms < settings.min_count or we + me < settings.min_count:
-                evidence = f"fewer than {settings.min_count} new students or employed persons"
-            else:
-                sex = "women" if we <= me else "men"
-                a_s, a_e = (ws, we) if sex == "women" else (ms, me)
-                gap = 100 * (Fraction(int(a_s), int(ws + ms)) - Fraction(a_e, we + me))
-                value = float(gap)
-                status = MET if interval.contains(gap) else NOT_MET
-                evidence = (
-                    f"{sex} {fmt_count(a_s)} of {fmt_count(ws + ms)} new students "
-                    f"({_pct(a_s, ws + ms)}) against {fmt_count(a_e)} of {fmt_count(we + me)} "
-                    f"{measure} in occupations {', '.join(codes)} ({_pct(a_e, we + me)}); {label}"
-                )
+            value, status, evidence = _judge_pipeline(
+                s, tables[measure], measure, mapping, crit, settings
+            )
         rows.append(
             {c: s[c] for c in UNIT_COLUMNS}
             | {
                 "subject_type": "unit",
                 "value": value,
-                "threshold": threshold,
+                "threshold": describe("pipeline_gap_pp", crit["thresholds"]),
                 "status": status,
                 "evidence": evidence,
             }
@@ -292,3 +262,49 @@ def pipeline_gap_pp(
     out = pd.DataFrame(rows)
     out["subject"] = unit_subject(out)
     return out[RESULT_COLUMNS]
+
+
+def _judge_pipeline(
+    s: dict[str, Any],
+    employed: pd.DataFrame,
+    measure: str,
+    mapping: Mapping,
+    crit: dict[str, Any],
+    settings: Settings,
+) -> tuple[float, str, str]:
+    """(gap in points, status, evidence) of one field's new students against its occupations."""
+    codes = mapping.pairs[s["unit_code"]]
+    emp = employed.reindex(list(codes))
+    missing = [
+        c
+        for c, w, m in zip(codes, emp["women"], emp["men"], strict=True)
+        if pd.isna(w) or pd.isna(m)
+    ]
+    if missing:
+        return (
+            np.nan,
+            INSUFFICIENT,
+            f"occupations {', '.join(missing)} missing or suppressed in {measure}",
+        )
+    ws, ms = s["women"], s["men"]
+    if pd.isna(ws) or pd.isna(ms):
+        return np.nan, INSUFFICIENT, "new-student count suppressed by the source"
+    we, me = int(emp["women"].sum()), int(emp["men"].sum())
+    ws, ms = int(ws), int(ms)
+    if ws + ms < settings.min_count or we + me < settings.min_count:
+        return (
+            np.nan,
+            INSUFFICIENT,
+            f"fewer than {settings.min_count} new students or employed persons",
+        )
+    sex = "women" if we <= me else "men"
+    a_s, a_e = (ws, we) if sex == "women" else (ms, me)
+    gap = 100 * (Fraction(a_s, ws + ms) - Fraction(a_e, we + me))
+    status = MET if Interval.of(crit["thresholds"]).contains(gap) else NOT_MET
+    evidence = (
+        f"{sex} {fmt_count(a_s)} of {fmt_count(ws + ms)} new students ({_pct(a_s, ws + ms)}) "
+        f"against {fmt_count(a_e)} of {fmt_count(we + me)} {measure} in occupations "
+        f"{', '.join(codes)} ({_pct(a_e, we + me)}); approximate mapping {mapping.id} "
+        f"v{mapping.version}"
+    )
+    return float(gap), status, evidence
