@@ -11,47 +11,68 @@ lines, so that stdout stays machine-readable.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
-from assets.indices.batch import TWO_GROUPS, WITHIN_KEYS, codes_of, pack_long, table_indices
+from assets.indices.batch import TWO_GROUPS, WITHIN_KEYS, pack_long, table_indices
 from assets.indices.twogroup import INDEX_NAMES
 from pipelines.commands import UsageError
 
 FORMATS = ("json", "csv", "parquet")
+# Integer columns spanning fewer values than this, and --by combinations fewer than this, are
+# coded by arithmetic instead of hashing (a table of this many flags is cheap).
+_DIRECT_CODES = 1 << 24
 
 
-def read_input(path: Path, columns: list[str]) -> pd.DataFrame:
-    """The needed columns of a CSV or Parquet file (by suffix); strings stay dictionary-coded."""
+@dataclass(frozen=True)
+class Coded:
+    """A column as integer codes 0…len(labels)−1 and the label of each code."""
+
+    codes: np.ndarray
+    labels: list
+
+
+def read_input(path: Path, columns: list[str]) -> pa.Table:
+    """The needed columns of a CSV or Parquet file (by suffix), read by Arrow.
+
+    Parquet strings stay dictionary-encoded, so a column of 16 million repeated names arrives as
+    small integer codes and is never turned into Python strings.
+    """
     if not path.is_file():
         raise UsageError(f"--input {path}: no such file; give a CSV or Parquet file")
     suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv", ".txt"):
+        raise UsageError(f"--input {path}: unknown file type {suffix!r}; use .csv or .parquet")
     try:
         if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
             schema = pq.read_schema(path)
             _require(columns, schema.names, path)
-            strings = [
-                c for c in columns if str(schema.field(c).type) in ("string", "large_string")
-            ]
+            strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
             table = pq.read_table(path, columns=columns, read_dictionary=strings)
-            return table.to_pandas()
-        if suffix in (".csv", ".txt"):
-            header = pd.read_csv(path, nrows=0).columns.tolist()
+        else:
+            with path.open(encoding="utf-8") as f:
+                header = next(csv.reader(f), [])
             _require(columns, header, path)
-            return pd.read_csv(path, usecols=columns, engine="pyarrow")
+            table = pacsv.read_csv(
+                path, convert_options=pacsv.ConvertOptions(include_columns=columns)
+            )
     except UsageError:
         raise
     except Exception as exc:  # a malformed file: say what and where, not a traceback
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"--input {path}: cannot be read ({first})") from exc
-    raise UsageError(f"--input {path}: unknown file type {suffix!r}; use .csv or .parquet")
+    return table.unify_dictionaries()
 
 
 def _require(columns: list[str], present: list[str], path: Path) -> None:
@@ -63,55 +84,49 @@ def _require(columns: list[str], present: list[str], path: Path) -> None:
         )
 
 
-def compute(
-    df: pd.DataFrame,
-    unit_col: str,
-    group_col: str,
-    count_col: str,
-    within: str | None,
-    by: list[str],
-) -> tuple[pd.DataFrame, list[str]]:
-    """One row per ``by`` group with every index (and the within keys); notes for stderr."""
-    count = _counts(df[count_col], count_col)
-    for col in [unit_col, group_col, *by, *([within] if within else [])]:
-        if df[col].isna().any():
-            row = int(np.flatnonzero(df[col].isna().to_numpy())[0]) + 2
-            raise UsageError(f"column {col!r} is empty on line {row}; every row needs a value")
-    group_codes, labels = _groups(df[group_col])
-    unit_codes, _ = codes_of(df[unit_col])
-    region_codes = codes_of(df[within])[0] if within else np.zeros(len(df), dtype=np.int64)
-    table_codes = _table_codes(df, by)
-    try:
-        packed = pack_long(
-            table_codes, region_codes, unit_codes, group_codes, count, n_groups=len(labels)
-        )
-    except ValueError as exc:
-        raise UsageError(f"{exc}; give one count per cell (sum duplicates first)") from exc
-    values, reasons = table_indices(packed.counts, labels, within=bool(within))
-    keys = [*INDEX_NAMES, *(WITHIN_KEYS if within else ())]
-    out = (
-        df[by].iloc[packed.first_row].reset_index(drop=True)
-        if by
-        else pd.DataFrame(index=range(len(packed.first_row)))
-    )
-    for key in keys:
-        out[key] = values[key]
-    notes = _notes(out, by, keys, reasons, packed.dropped_units)
-    if by:
-        out = out.sort_values(by, kind="stable", ignore_index=True)
-    return out, notes
+def code_column(table: pa.Table, name: str) -> Coded:
+    """Integer codes of one column: dictionary indices, offsets of small-range integers, or a
+    hash factorisation for anything else. Empty values are a usage error."""
+    col = table.column(name)
+    if col.null_count:
+        row = int(pc.index(pc.is_null(col), True).as_py())
+        raise UsageError(f"column {name!r} is empty on line {row + 2}; every row needs a value")
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        col = pc.dictionary_encode(col)
+    if pa.types.is_dictionary(col.type):
+        chunks = col.chunks
+        indices = [c.indices.to_numpy(zero_copy_only=False) for c in chunks]
+        codes = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
+        labels = chunks[0].dictionary.to_pylist() if chunks else []
+        return Coded(codes, labels)
+    values = col.to_numpy()
+    if pa.types.is_integer(col.type) and len(values):
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo < _DIRECT_CODES:
+            return Coded(np.subtract(values, lo, dtype=np.int32), list(range(lo, hi + 1)))
+    codes, uniques = pd.factorize(values)
+    return Coded(codes.astype(np.int64), list(uniques))
 
 
-def _counts(series: pd.Series, name: str) -> np.ndarray:
-    values = pd.to_numeric(series, errors="coerce")
-    bad = values.isna() & series.notna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
+def count_values(table: pa.Table, name: str) -> np.ndarray:
+    """Counts as float64 (NaN where empty); a non-number or a negative count is a usage error."""
+    col = table.column(name)
+    if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+        if pa.types.is_null(col.type):
+            return np.full(len(col), np.nan)
+        text = col.to_pandas()
+        values = pd.to_numeric(text, errors="coerce")
+        bad = values.isna() & text.notna() & (text.astype(str).str.strip() != "")
+        row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
         raise UsageError(
-            f"column {name!r} line {row + 2}: {series.iloc[row]!r} is not a number; counts must "
+            f"column {name!r} line {row + 2}: {text.iloc[row]!r} is not a number; counts must "
             "be numbers (leave a suppressed cell empty)"
         )
-    arr = values.to_numpy(np.float64)
+    arr = np.empty(len(col), dtype=np.float64)
+    pos = 0
+    for chunk in col.chunks:  # one float64 array, filled chunk by chunk (no int64 copy first)
+        arr[pos : pos + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
+        pos += len(chunk)
     if (arr < 0).any():
         row = int(np.flatnonzero(arr < 0)[0])
         raise UsageError(f"column {name!r} line {row + 2}: negative count {arr[row]:g}")
@@ -121,28 +136,74 @@ def _counts(series: pd.Series, name: str) -> np.ndarray:
     return arr
 
 
-def _groups(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+def compute(
+    table: pa.Table,
+    unit_col: str,
+    group_col: str,
+    count_col: str,
+    within: str | None,
+    by: list[str],
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per ``by`` group with every index (and the within keys); notes for stderr."""
+    count = count_values(table, count_col)
+    group_codes, labels = _groups(code_column(table, group_col))
+    unit_codes = code_column(table, unit_col).codes
+    n_rows = table.num_rows
+    region_codes = code_column(table, within).codes if within else np.zeros(n_rows, dtype=np.int64)
+    table_codes, out = _tables(table, by)
+    try:
+        packed = pack_long(
+            table_codes, region_codes, unit_codes, group_codes, count, n_groups=len(labels)
+        )
+    except ValueError as exc:
+        raise UsageError(f"{exc}; give one count per cell (sum duplicates first)") from exc
+    values, reasons = table_indices(packed.counts, labels, within=bool(within))
+    keys = [*INDEX_NAMES, *(WITHIN_KEYS if within else ())]
+    for key in keys:
+        out[key] = values[key]
+    notes = _notes(out, by, keys, reasons, packed.dropped_units)
+    if by:
+        out = out.sort_values(by, kind="stable", ignore_index=True)
+    return out, notes
+
+
+def _groups(coded: Coded) -> tuple[np.ndarray, tuple[str, ...]]:
     """Group codes; women/men (either may be absent) are coded 0/1 so two-group indices apply."""
-    codes, n = codes_of(series)
-    labels = (
-        list(series.cat.categories)
-        if isinstance(series.dtype, pd.CategoricalDtype)
-        else list(pd.unique(series))
-    )
-    labels = [str(label) for label in labels]
-    if n and set(labels) <= set(TWO_GROUPS):
-        order = np.array([TWO_GROUPS.index(label) for label in labels], dtype=np.int64)
-        return order[codes], TWO_GROUPS
-    return codes, tuple(labels)
+    labels = [str(label) for label in coded.labels]
+    if labels and set(labels) <= set(TWO_GROUPS):
+        order = np.array([TWO_GROUPS.index(label) for label in labels], dtype=np.int8)
+        return order[coded.codes], TWO_GROUPS
+    return coded.codes, tuple(labels)
 
 
-def _table_codes(df: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """One code per combination of the ``by`` columns (0 everywhere without ``--by``)."""
-    combined = np.zeros(len(df), dtype=np.int64)
-    for col in by:
-        codes, n = codes_of(df[col])
-        combined = combined * max(n, 1) + codes
-    return pd.factorize(combined)[0].astype(np.int64) if by else combined
+def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """A code per combination of the ``by`` columns, in sorted order of the columns' codes, and
+    a frame with each combination's labels (one row, no columns, without ``--by``)."""
+    if not by:
+        return np.zeros(table.num_rows, dtype=np.int64), pd.DataFrame(index=range(1))
+    coded = [code_column(table, c) for c in by]
+    sizes = [max(len(c.labels), 1) for c in coded]
+    combined = coded[0].codes.astype(np.int64)
+    for c, size in zip(coded[1:], sizes[1:], strict=True):
+        combined *= size
+        combined += c.codes
+    total = math.prod(sizes)
+    if total <= _DIRECT_CODES:
+        present = np.bincount(combined, minlength=total) > 0
+        uniques = np.flatnonzero(present)
+        remap = np.cumsum(present) - 1
+        codes = np.take(remap, combined, out=combined)
+    else:
+        codes, uniques = pd.factorize(combined, sort=True)
+    out = pd.DataFrame(index=range(len(uniques)))
+    rest = np.asarray(uniques, dtype=np.int64)
+    parts = []
+    for c, size in zip(reversed(coded), reversed(sizes), strict=True):
+        parts.append((c, rest % size))
+        rest = rest // size
+    for name, (c, code) in zip(by, reversed(parts), strict=True):
+        out[name] = np.asarray(c.labels, dtype=object)[code] if len(c.labels) else []
+    return codes.astype(np.int64, copy=False), out
 
 
 def _notes(
@@ -152,21 +213,26 @@ def _notes(
     reasons: dict[str, np.ndarray],
     dropped: np.ndarray,
 ) -> list[str]:
+    """One line per distinct reason: the indices it empties and, with --by, in how many groups
+    (with the first as an example), so that 20 000 groups do not print 20 000 lines."""
+
+    def where(tables: np.ndarray) -> str:
+        if not by:
+            return ""
+        first = ", ".join(f"{c}={out.at[int(tables[0]), c]}" for c in by)
+        return f" ({len(tables)} of {len(out)} groups, e.g. {first})"
+
     notes = []
-    flagged = dropped > 0
+    if dropped.any():
+        tables = np.flatnonzero(dropped)
+        notes.append(f"{int(dropped.sum())} unit(s) with a missing count left out{where(tables)}")
+    grouped: dict[tuple[str, bytes], list[str]] = {}
     for key in keys:
-        flagged |= reasons[key] != ""
-    for i in np.flatnonzero(flagged):
-        where = ", ".join(f"{c}={out.at[i, c]}" for c in by)
-        prefix = f"{where}: " if where else ""
-        if dropped[i]:
-            notes.append(f"{prefix}{dropped[i]} unit(s) with a missing count left out")
-        seen: dict[str, list[str]] = {}
-        for key in keys:
-            reason = reasons[key][i]
-            if reason:
-                seen.setdefault(str(reason), []).append(key)
-        notes.extend(f"{prefix}{', '.join(ks)} {r}" for r, ks in seen.items())
+        for reason in pd.unique(reasons[key][reasons[key] != ""]):
+            tables = np.flatnonzero(reasons[key] == reason)
+            grouped.setdefault((str(reason), tables.tobytes()), []).append(key)
+    for (reason, raw), names in grouped.items():
+        notes.append(f"{', '.join(names)} {reason}{where(np.frombuffer(raw, dtype=np.int64))}")
     return notes
 
 
@@ -213,16 +279,14 @@ def handle(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else None
     if target is not None and not target.parent.exists():
         raise UsageError(f"--output {target}: folder {target.parent} does not exist")
-    df = read_input(Path(args.input), named)
-    if df.empty:
+    table = read_input(Path(args.input), named)
+    if table.num_rows == 0:
         raise UsageError(f"--input {args.input}: no rows")
-    out, notes = compute(df, args.unit_col, args.group_col, args.count_col, within, by)
+    out, notes = compute(table, args.unit_col, args.group_col, args.count_col, within, by)
     keys = [*INDEX_NAMES, *(WITHIN_KEYS if within else ())]
     write(out[[*by, *keys]], keys, args.format, by, target)
-    for note in notes[:50]:
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    if len(notes) > 50:
-        print(f"note: … and {len(notes) - 50} more notes", file=sys.stderr)
     return 0
 
 
