@@ -84,6 +84,7 @@ class Validator:
         self._source = self._context.data_sources.add_pandas("tasapaino")
         self._docs = docs_dir is not None
         self._run_id: Any = None
+        self._runs: dict[str, int] = {}
 
     def pin_run(self, run_name: str, run_time: Any) -> None:
         """Fix the Data Docs run id so the same inputs give the same pages."""
@@ -107,6 +108,9 @@ class Validator:
         import great_expectations.expectations as gxe
 
         name = f"{dataset}.{view}"
+        self._runs[name] = self._runs.get(name, 0) + 1
+        if self._runs[name] > 1:  # GX names must be unique within a context
+            name = f"{name}.{self._runs[name]}"
         asset = self._source.add_dataframe_asset(name)
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
         suite = gx.ExpectationSuite(name=name)

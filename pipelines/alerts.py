@@ -30,9 +30,12 @@ import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:  # httpx costs about a second to import; definitions load without it
+    import httpx
+
 
 DEFAULT_UI_URL = "http://127.0.0.1:3000"
 _TLS_MODES = {"starttls": 587, "ssl": 465, "none": 25}
@@ -208,6 +211,8 @@ def email_message(alert: Alert, smtp: SmtpSettings) -> EmailMessage:
 
 def post_webhook(url: str, alert: Alert, client: httpx.Client | None = None) -> None:
     """POST the alert; errors name the status or failure, never the (secret) URL."""
+    import httpx
+
     own = client is None
     http = client or httpx.Client(timeout=_TIMEOUT_S)
     try:

@@ -13,7 +13,6 @@ from dagster import (
 
 from pipelines.resources import ReleaseTarget, code_version
 from publish import bundle
-from publish.articles import regional_overview
 from publish.changelog import CheckWarning
 from publish.history import load_previous
 from publish.release import release_root, write_release
@@ -34,6 +33,10 @@ def articles(
     source_catalog: pd.DataFrame,
     release_target: ReleaseTarget,
 ) -> dict[str, bytes]:
+    # Articles import Altair and vl-convert (seconds): load them when articles are written,
+    # not when the code location loads.
+    from publish.articles import regional_overview
+
     article = regional_overview(
         unit_shares,
         segregation_indices,
@@ -101,6 +104,7 @@ def release(
     source_catalog: pd.DataFrame,
     articles: dict[str, bytes],
     release_target: ReleaseTarget,
+    quality_report: dict[str, bytes],
     **optional: pd.DataFrame,
 ) -> MaterializeResult:
     run_date = release_target.date()
@@ -122,6 +126,7 @@ def release(
         previous=load_previous(root, rid),
         warnings=warnings,
     )
+    files.update(quality_report)  # checks/: GX Data Docs of this run's suites, quality/…
     path = write_release(root, rid, files)
     context.log.info(f"release {rid} written to {path}")
     return MaterializeResult(
@@ -129,6 +134,7 @@ def release(
             "release_id": rid,
             "path": MetadataValue.path(str(path)),
             "data_page": MetadataValue.path(str(path / "index.html")),
+            "quality_docs": MetadataValue.path(str(path / "quality" / "index.html")),
             "files": len(files) + 1,
             "bytes": sum(len(b) for b in files.values()),
             "warn_checks": len(warnings),
