@@ -90,8 +90,16 @@ class ReleaseTarget(ConfigurableResource):
 
 
 def code_version() -> str:
-    """The package version plus the git commit when run from a checkout."""
+    """The package version plus the git commit when run from a checkout.
+
+    ``TASAPAINO_CODE_VERSION`` overrides it, to rebuild a published release byte for byte from
+    an export of the same code without its git history.
+    """
     from importlib.metadata import PackageNotFoundError, version
+
+    pinned = os.environ.get("TASAPAINO_CODE_VERSION", "")
+    if pinned:
+        return pinned
 
     try:
         base = version("tasapaino")

@@ -11,6 +11,7 @@ from typing import Any
 
 from assets.paths import PROJECT_ROOT
 from pipelines.commands import UsageError
+from publish.release import latest_id, release_root
 
 
 def ensure_dagster_home() -> None:
@@ -35,9 +36,9 @@ def handle(args: argparse.Namespace) -> int:
 
     from pipelines.definitions import defs
 
-    out = Path(args.out)
+    out = release_root(args.out)  # a local folder, or object storage such as s3://bucket/dist
     run_config: dict[str, Any] = {
-        "resources": {"release_target": {"config": {"out_dir": str(out)}}},
+        "resources": {"release_target": {"config": {"out_dir": args.out}}},
         "loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}},
     }
     if args.source == "live":
@@ -76,7 +77,7 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"release written: {(out / 'latest').resolve()}")
+    print(f"release written: {out / 'releases' / (latest_id(out) or '?')}")
     print(f"latest: {out / 'latest'}")
     return 0
 
@@ -113,7 +114,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Collect, check, compute, apply criteria and publish a release under "
         "DIR/releases/<release-id>/, with DIR/latest pointing at it.",
     )
-    run.add_argument("--out", default="dist", metavar="DIR", help="release root (default: dist)")
+    run.add_argument(
+        "--out",
+        default="dist",
+        metavar="DIR",
+        help="release root: a folder or an object-store URL such as s3://bucket/dist "
+        "(default: dist)",
+    )
     run.add_argument(
         "--source",
         default="snapshot",
