@@ -23,33 +23,44 @@ FOCUS_REGION = "MK17"
 
 @asset(
     group_name=GROUP,
-    description="Blog-ready articles (Markdown + SVG charts with alt text), "
-    "rendered from the published datasets.",
+    description="Blog-ready articles in Finnish, Swedish and English (Markdown with front "
+    "matter, standalone HTML, SVG/PNG charts with alt text and their Vega-Lite specs), written "
+    "from the published datasets for the focus region against the whole country.",
 )
 def articles(
     context: AssetExecutionContext,
+    counts: pd.DataFrame,
     unit_shares: pd.DataFrame,
     segregation_indices: pd.DataFrame,
+    criteria_results: pd.DataFrame,
     source_catalog: pd.DataFrame,
     release_target: ReleaseTarget,
 ) -> dict[str, bytes]:
-    # Articles import Altair and vl-convert (seconds): load them when articles are written,
-    # not when the code location loads.
-    from publish.articles import regional_overview
-
-    article = regional_overview(
-        unit_shares,
-        segregation_indices,
-        source_catalog,
-        region=FOCUS_REGION,
-        lang="fi",
-        release_date=release_target.date().isoformat(),
+    run_date = release_target.date()
+    previous = load_previous(
+        release_root(release_target.out_dir), bundle.release_id(counts, run_date)
     )
-    files = article.files()
+    # Articles import Altair and vl-convert (seconds); load them when articles are written,
+    # not when the code location loads.
+    from publish.articles import PublishedData, build_articles, files_of
+
+    published = PublishedData(
+        unit_shares=unit_shares,
+        indices=segregation_indices,
+        criteria=criteria_results,
+        sources=source_catalog,
+        counts=counts,
+        previous_counts=previous.counts,
+    )
+    written = build_articles(published, region=FOCUS_REGION, date=run_date.isoformat())
+    files = files_of(written)
     context.add_output_metadata(
         {
+            "articles": len(written),
             "files": MetadataValue.json(sorted(files)),
-            "alt_texts": MetadataValue.json({k: c.alt_text for k, c in article.charts.items()}),
+            "alt_texts": MetadataValue.json(
+                {f"{a.root}/{k}": c.alt_text for a in written for k, c in a.charts.items()}
+            ),
         }
     )
     return files

@@ -1,0 +1,198 @@
+"""Article type 4, what changed since last year: the change in segregation split into its sources
+(Karmel–MacLachlan: the mix of unit sizes against the sex composition of units), new extremes,
+fields that moved, and figures the source revised since the previous release.
+
+The split itself comes from ``assets.indices.change``; the article states which part dominates
+in words, because the parts are not published numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from assets.contracts import COUNTS
+from assets.indices.change import karmel_maclachlan_change
+from publish.articles import data as d
+from publish.articles.common import (
+    assemble,
+    base_context,
+    chart_texts,
+    sources_for,
+    table_section,
+    tables_used,
+)
+from publish.articles.render import Article
+from publish.charts import region_dots
+from publish.inflection import region_names
+from publish.text_rules import INDEX_TOLERANCE, SHARE_TOLERANCE, direction
+
+KIND = "changes"
+SLUG = {"fi": "mita-muuttui", "sv": "vad-har-forandrats", "en": "what-changed"}
+SECTIONS = (
+    ("occupations", d.OCCUPATION_MEASURES),
+    ("degrees", d.FIELD_MEASURES["degrees"]),
+    ("new_students", d.FIELD_MEASURES["new_students"]),
+    ("qualified", d.FIELD_MEASURES["qualified"]),
+)
+MOVERS = 3
+REVISIONS = 5
+
+
+def ip_split(before: list[dict], after: list[dict]) -> str:
+    """Which part of the change in IP dominates: 'composition', 'mix' or 'none' (no change).
+
+    Karmel & MacLachlan (1988): the mix effect is what the change in unit sizes and in the
+    sexes' totals alone would have done; the composition effect is the change in how women and
+    men sort into units. Units are aligned by code, with zeros where a unit is missing in a year.
+    """
+    codes = sorted({r["code"] for r in before} | {r["code"] for r in after})
+    a = {r["code"]: r for r in before}
+    b = {r["code"]: r for r in after}
+
+    def arr(rows: dict, field: str) -> np.ndarray:
+        return np.array([rows[c][field] if c in rows else 0 for c in codes], dtype=float)
+
+    split = karmel_maclachlan_change(arr(a, "women"), arr(a, "men"), arr(b, "women"), arr(b, "men"))
+    if abs(split.difference) <= INDEX_TOLERANCE:
+        return "none"
+    return "composition" if abs(split.composition_effect) >= abs(split.mix_effect) else "mix"
+
+
+def change_block(published: d.PublishedData, section: dict[str, Any], lang: str) -> dict:
+    """The newest year against the year before it in one table of one area."""
+    f = section["focus"]
+    out: dict[str, Any] = {
+        "measure": section["measure"],
+        "dimension_is_occupation": section["dimension_is_occupation"],
+        "focus_is_region": section["focus_is_region"],
+        "year": f["year"],
+        "comparable": len(f["years"]) >= 2,
+        "tables": f["tables"],
+    }
+    if not out["comparable"]:
+        return out
+    key, region = section["key"], f["region_code"]
+    prev = f["years"][-2]
+    before = d.unit_records(d.units(published.unit_shares, key, region, prev), lang)
+    after = f["units"]
+    by_code = {r["code"]: r for r in before}
+    pairs = [(by_code[r["code"]], r) for r in after if r["code"] in by_code]
+    moved = [
+        {"name": new["name"], "old": old["share"], "new": new["share"], "dir": dir_}
+        for old, new in pairs
+        if (dir_ := direction(old["share"], new["share"], SHARE_TOLERANCE)) != "same"
+    ]
+    moved.sort(key=lambda m: (-abs(m["new"] - m["old"]), m["name"]))
+    series = f["d_series"]
+    values = [v for _, v in series]
+    extreme = ""
+    if len(series) >= 3 and series[-1][0] == f["year"]:
+        if values[-1] == max(values):
+            extreme = "highest"
+        elif values[-1] == min(values):
+            extreme = "lowest"
+    out.update(
+        prev_year=prev,
+        d_prev=d.index_value(published.indices, key, region, prev, "dissimilarity"),
+        d_last=d.index_value(published.indices, key, region, f["year"], "dissimilarity"),
+        ip_prev=d.index_value(published.indices, key, region, prev, "karmel_maclachlan"),
+        ip_last=d.index_value(published.indices, key, region, f["year"], "karmel_maclachlan"),
+        bal_prev=d.index_value(published.indices, key, region, prev, "balanced_share"),
+        bal_last=d.index_value(published.indices, key, region, f["year"], "balanced_share"),
+        split=ip_split(before, after),
+        tables=sorted(set(f["tables"]) | {r["source_table"] for r in before}),
+        up=[m for m in moved if m["dir"] == "up"][:MOVERS],
+        down=[m for m in moved if m["dir"] == "down"][:MOVERS],
+        reclassed=[
+            {"name": new["name"], "old": old["klass"], "new": new["klass"]}
+            for old, new in pairs
+            if old["klass"] != new["klass"]
+        ],
+        extreme=extreme,
+        series_start=series[0][0] if series else prev,
+        pairs=[{"name": n["name"], "old": o["share"], "new": n["share"]} for o, n in pairs],
+    )
+    return out
+
+
+def revisions(
+    counts: pd.DataFrame, previous: pd.DataFrame | None, lang: str
+) -> list[dict[str, Any]]:
+    """Published counts that differ from the previous release's, largest revision first."""
+    if previous is None or previous.empty:
+        return []
+    key = list(COUNTS.primary_key)
+    merged = counts.merge(previous[[*key, "count"]], on=key, suffixes=("", "_prev"))
+    merged = merged[merged["count"].notna() & merged["count_prev"].notna()]
+    changed = merged[merged["count"].astype("int64") != merged["count_prev"].astype("int64")]
+    if changed.empty:
+        return []
+    changed = changed.assign(
+        size=(changed["count"].astype("int64") - changed["count_prev"].astype("int64")).abs()
+    ).sort_values(
+        ["size", "measure", "region_code", "year", "unit_code", "sex"],
+        ascending=[False, True, True, True, True, True],
+    )
+    return [
+        {
+            "measure": r["measure"],
+            "unit": r[f"unit_name_{lang}"] or r["unit_name_fi"],
+            "region": region_names(r["region_code"], lang).name,
+            "year": int(r["year"]),
+            "sex": r["sex"],
+            "old": int(r["count_prev"]),
+            "new": int(r["count"]),
+        }
+        for _, r in changed.head(REVISIONS).iterrows()
+    ]
+
+
+def build(published: d.PublishedData, region: str, lang: str, date: str) -> Article:
+    ctx = base_context(published, region, lang)
+    blocks = {}
+    for name, measures in SECTIONS:
+        section = table_section(published, measures, region, lang)
+        if section is not None:
+            blocks[name] = change_block(published, section, lang)
+    revised = revisions(published.counts, published.previous_counts, lang)
+    chart_block = next((b for b in blocks.values() if b["comparable"]), None)
+    ctx.update(
+        blocks=blocks,
+        revised=revised,
+        revised_more=len(revised) == REVISIONS,
+        chart_block=chart_block,
+        sources=sources_for(published, tables_used(blocks, ctx["regional"])),
+    )
+
+    def charts(module: Any) -> dict:
+        if chart_block is None:
+            return {}
+        rows = []
+        for year, field in ((chart_block["prev_year"], "old"), (chart_block["year"], "new")):
+            rows += [
+                {"unit": p["name"], "area": str(year), "women_share": p[field]}
+                for p in sorted(chart_block["pairs"], key=lambda p: -p["new"])
+            ]
+        srcs = sources_for(published, set(chart_block["tables"]))
+        return {
+            "change": region_dots(
+                pd.DataFrame(rows),
+                focus=str(chart_block["year"]),
+                texts=chart_texts(module, "change", srcs, lang),
+                lang=lang,
+            )
+        }
+
+    return assemble(
+        template=KIND,
+        kind=KIND,
+        slug_stem=SLUG[lang],
+        region=region,
+        lang=lang,
+        date=date,
+        context=ctx,
+        make_charts=charts,
+    )

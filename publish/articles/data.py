@@ -1,0 +1,238 @@
+"""Select, from the published datasets, the tables and figures an article talks about.
+
+Articles read only published datasets (``unit_shares``, ``segregation_indices``,
+``criteria_results`` and the source catalogue), so every number they state can be found again in
+the release. The helpers here pick *which* published rows to use — the first measure in a stated
+order of preference that the region has, the newest year, the same classification for a trend —
+and hand them on unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+COUNTRY = "SSS"
+TREND_SINCE = 2010
+
+OCCUPATION_MEASURES = (
+    "employed",
+    "wage_earners_in_families",
+    "wage_earners_not_in_families",
+    "private_sector_monthly_paid",
+)
+"""Occupation tables in order of preference: all employed (live StatFin) first."""
+
+FIELD_MEASURES = {
+    "degrees": ("degrees", "university_degrees"),
+    "new_students": ("new_students", "university_new_students"),
+    "qualified": ("population_with_qualification",),
+}
+"""Field-of-education tables by kind, each in order of preference (regional live tables first)."""
+
+
+@dataclass(frozen=True)
+class PublishedData:
+    """The published datasets an article may quote, and the previous release's counts.
+
+    ``previous_counts`` is ``counts`` of the newest earlier release (None for a first release);
+    it tells which published figures a new release revised.
+    """
+
+    unit_shares: pd.DataFrame
+    indices: pd.DataFrame
+    criteria: pd.DataFrame
+    sources: pd.DataFrame
+    counts: pd.DataFrame
+    previous_counts: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class TableKey:
+    """One published table of units: a measure in one classification at one level."""
+
+    measure: str
+    classification: str
+    level: int
+
+    def rows(self, shares: pd.DataFrame) -> pd.Series:
+        return (
+            shares["measure"].eq(self.measure)
+            & shares["classification"].eq(self.classification)
+            & shares["level"].eq(self.level)
+        )
+
+
+def _usable(shares: pd.DataFrame, region: str) -> pd.DataFrame:
+    rows = shares[
+        shares["region_code"].eq(region)
+        & shares["in_indices"].fillna(False).astype(bool)
+        & shares["women_share"].notna()
+    ]
+    return rows
+
+
+def multi_unit_table(
+    shares: pd.DataFrame, measures: tuple[str, ...], region: str
+) -> TableKey | None:
+    """The first measure the region has with two or more units in a year.
+
+    Within the measure, the classification with the newest year wins and then the finest level,
+    because a trend must never mix two classifications or levels.
+    """
+    usable = _usable(shares, region)
+    for measure in measures:
+        rows = usable[usable["measure"].eq(measure)]
+        if rows.empty:
+            continue
+        sizes = rows.groupby(["classification", "level", "year"]).size()
+        sizes = sizes[sizes >= 2]
+        if sizes.empty:
+            continue
+        frame = sizes.reset_index()
+        newest = frame["year"].max()
+        best = frame[frame["year"].eq(newest)].sort_values(["level", "classification"]).iloc[-1]
+        return TableKey(measure, str(best["classification"]), int(best["level"]))
+    return None
+
+
+def table_years(shares: pd.DataFrame, key: TableKey, region: str) -> list[int]:
+    rows = _usable(shares, region)
+    return sorted({int(y) for y in rows.loc[key.rows(rows), "year"]})
+
+
+def units(shares: pd.DataFrame, key: TableKey, region: str, year: int) -> pd.DataFrame:
+    """The units of one table, region and year, with names, counts and shares, by code."""
+    rows = _usable(shares, region)
+    rows = rows[key.rows(rows) & rows["year"].eq(year)]
+    return rows.sort_values("unit_code").reset_index(drop=True)
+
+
+def unit_records(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Rows as plain dicts for a template, the unit named in the article's language.
+
+    Finer classification levels may have only a Finnish name (live tables label them in Finnish);
+    the Finnish name then stands, rather than an empty one.
+    """
+    return [
+        {
+            "code": r["unit_code"],
+            "name": r[f"unit_name_{lang}"] or r["unit_name_fi"],
+            "women": int(r["women"]),
+            "men": int(r["men"]),
+            "total": int(r["total"]),
+            "share": float(r["women_share"]),
+            "klass": r["segregation_class"],
+            "year": int(r["year"]),
+            "source_table": r["source_table"],
+        }
+        for _, r in frame.iterrows()
+    ]
+
+
+def index_value(
+    indices: pd.DataFrame, key: TableKey, region: str, year: int, name: str
+) -> float | None:
+    rows = indices[
+        indices["measure"].eq(key.measure)
+        & indices["classification"].eq(key.classification)
+        & indices["level"].eq(key.level)
+        & indices["region_code"].eq(region)
+        & indices["year"].eq(year)
+        & indices["index"].eq(name)
+        & indices["value"].notna()
+    ]
+    return float(rows["value"].iloc[0]) if len(rows) else None
+
+
+def index_series(
+    indices: pd.DataFrame, key: TableKey, region: str, name: str, since: int = TREND_SINCE
+) -> list[tuple[int, float]]:
+    """(year, value) of one index for one table and region, oldest first, from ``since`` on."""
+    rows = indices[
+        indices["measure"].eq(key.measure)
+        & indices["classification"].eq(key.classification)
+        & indices["level"].eq(key.level)
+        & indices["region_code"].eq(region)
+        & indices["index"].eq(name)
+        & indices["value"].notna()
+        & indices["year"].ge(since)
+    ].sort_values("year")
+    return [(int(y), float(v)) for y, v in zip(rows["year"], rows["value"], strict=True)]
+
+
+def index_block(indices: pd.DataFrame, key: TableKey, region: str, year: int) -> dict[str, Any]:
+    """D, IP and the balanced share of one table, with the units and persons they rest on."""
+    rows = indices[
+        indices["measure"].eq(key.measure)
+        & indices["classification"].eq(key.classification)
+        & indices["level"].eq(key.level)
+        & indices["region_code"].eq(region)
+        & indices["year"].eq(year)
+    ]
+    if rows.empty:
+        return {}
+    first = rows.iloc[0]
+    out: dict[str, Any] = {
+        "year": year,
+        "n_units": int(first["n_units"]),
+        "source_table": first["source_table"],
+    }
+    for name, short in (
+        ("dissimilarity", "d"),
+        ("karmel_maclachlan", "ip"),
+        ("balanced_share", "balanced"),
+    ):
+        out[short] = index_value(indices, key, region, year, name)
+    return out
+
+
+def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]]:
+    """Measures where the region has one unit a year (e.g. general upper secondary students).
+
+    Such tables show women's share in the region, not segregation between fields; each comes with
+    the whole country's share for the same measure and year where it is published.
+    """
+    rows = _usable(shares, region)
+    out = []
+    for measure, part in rows.groupby("measure", sort=True):
+        per_year = part.groupby("year").size()
+        if (per_year != 1).any():
+            continue
+        part = part.sort_values("year")
+        country = _usable(shares, COUNTRY)
+        country = country[country["measure"].eq(measure)].set_index("year")
+        points = []
+        for _, r in part.iterrows():
+            year = int(r["year"])
+            c = country.loc[[year]] if year in country.index else None
+            points.append(
+                {
+                    "year": year,
+                    "women": int(r["women"]),
+                    "men": int(r["men"]),
+                    "total": int(r["total"]),
+                    "share": float(r["women_share"]),
+                    "country_share": float(c["women_share"].iloc[0]) if c is not None else None,
+                    "source_table": r["source_table"],
+                }
+            )
+        out.append({"measure": measure, "points": points})
+    return out
+
+
+def largest(records: list[dict[str, Any]], field: str, n: int = 3) -> list[dict[str, Any]]:
+    """The ``n`` units with most persons in ``field`` (women, men or total), ties by name."""
+    return sorted(records, key=lambda r: (-r[field], r["name"]))[:n]
+
+
+def balanced(records: list[dict[str, Any]], n: int = 3) -> list[dict[str, Any]]:
+    """The ``n`` largest units in Statistics Finland's balanced class (40–60 % women)."""
+    return largest([r for r in records if r["klass"] == "balanced_40_60"], "total", n)
+
+
+def source_rows(sources: pd.DataFrame, tables: set[str]) -> list[dict[str, Any]]:
+    rows = sources[sources["source_table"].isin(tables)].drop_duplicates("source_table")
+    return rows.sort_values("source_table").to_dict("records")

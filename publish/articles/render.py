@@ -1,0 +1,213 @@
+"""Turn an article's template and charts into its files: Markdown, standalone HTML, SVG, PNG, spec.
+
+Each article type has one Jinja2 template per language (``<type>.<lang>.md.j2``). A template
+writes the body and, as top-level ``{% set %}`` blocks, the title, summary and every chart's
+title, subtitle and alt text, so all words of an article live in one file a translator can read.
+The HTML page is the same Markdown rendered by markdown-it (raw HTML off, so data can never
+inject markup) inside ``article.html.j2``, a template with autoescape on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from publish.charts import RenderedChart
+from publish.numbers import fmt_date, fmt_decimal, fmt_index, fmt_int, fmt_percent
+from publish.text_rules import INDEX_TOLERANCE, SHARE_TOLERANCE, compare_words, trend_word
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DATA_LINKS = (
+    "../../../datapackage.json",
+    "../../../data/unit_shares.csv",
+    "../../../data/segregation_indices.csv",
+    "../../../data/criteria_results.csv",
+    "../../../data/sources.csv",
+)
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    with open(TEMPLATES / "vocabulary.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def measure_words(measure: str, lang: str) -> dict[str, str]:
+    """Label and "of whom" phrase of a measure; an unknown measure names the file to extend."""
+    measures = vocabulary()["measures"]
+    if measure not in measures:
+        raise KeyError(
+            f"measure '{measure}' has no words in publish/templates/vocabulary.yaml; "
+            "add its fi/sv/en label there"
+        )
+    return measures[measure][lang]
+
+
+def statistic_name(source_table: str, lang: str) -> str:
+    prefix = source_table.split("/")[0].split("_")[0]
+    names = vocabulary()["statistics"]
+    if prefix not in names:
+        raise KeyError(
+            f"statistic '{prefix}' (table {source_table}) has no name in "
+            "publish/templates/vocabulary.yaml; add it under statistics"
+        )
+    return names[prefix][lang]
+
+
+def source_line(tables: list[dict[str, Any]], lang: str) -> str:
+    """'Lähde: Tilastokeskus, Lukiokoulutus, 2020. CC BY 4.0' for the tables a chart uses.
+
+    The year is the publication year of the newest table of each statistic.
+    """
+    words = vocabulary()["source"][lang]
+    newest: dict[str, str] = {}
+    for t in tables:
+        name = statistic_name(t["source_table"], lang)
+        newest[name] = max(newest.get(name, ""), str(t.get("published") or "")[:4])
+    parts = [f"{name}, {year}" if year else name for name, year in sorted(newest.items())]
+    return f"{words['prefix']}: {words['publisher']}, {'; '.join(parts)}. CC BY 4.0"
+
+
+def slugify(text: str) -> str:
+    """'Pohjois-Pohjanmaa' → 'pohjois-pohjanmaa', 'Norra Österbotten' → 'norra-osterbotten'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    return "-".join(words)
+
+
+def lower_first(name: str) -> str:
+    """'Erityisasiantuntijat' → 'erityisasiantuntijat' inside a sentence; 'ICT' stays 'ICT'."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    """Templates with number filters bound to ``lang``; autoescape on for HTML templates."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: fmt_percent(v, 1, lang)
+    env.filters["int"] = lambda v: fmt_int(v, lang)
+    env.filters["idx"] = lambda v: fmt_index(v, lang)
+    env.filters["date"] = lambda v: fmt_date(v, lang)
+    env.filters["cap"] = lambda s: s[:1].upper() + s[1:]
+    env.filters["lower1"] = lower_first
+    env.filters["period"] = lambda s: s if str(s).endswith(".") else f"{s}."
+    env.filters["measure"] = lambda m, form="label": measure_words(m, lang)[form]
+    env.filters["statistic"] = lambda t: statistic_name(t, lang)
+    env.globals["share_trend"] = lambda old, new: trend_word(old, new, SHARE_TOLERANCE, lang)
+    env.globals["index_trend"] = lambda old, new: trend_word(old, new, INDEX_TOLERANCE, lang)
+    env.globals["share_vs"] = lambda v, ref: compare_words(v, ref, SHARE_TOLERANCE, lang)
+    env.globals["index_vs"] = lambda v, ref: compare_words(v, ref, INDEX_TOLERANCE, lang)
+    env.globals["share_tolerance"] = fmt_decimal(SHARE_TOLERANCE * 100, 1, lang)
+    env.globals["index_tolerance"] = fmt_index(INDEX_TOLERANCE, lang)
+    env.globals["vocabulary"] = vocabulary()
+    env.globals["chart_links"] = lambda name: chart_links(name, lang)
+    return env
+
+
+def template_module(name: str, lang: str, context: dict[str, Any]) -> Any:
+    """Render ``<name>.<lang>.md.j2``; its top-level ``set`` blocks become attributes."""
+    template = environment(lang).get_template(f"{name}.{lang}.md.j2")
+    return template.make_module(context)
+
+
+def text(module: Any, attribute: str) -> str:
+    """A ``{% set %}`` block of a template module as one clean line of text.
+
+    Only ASCII white space is collapsed: the no-break spaces in '12,3 %' and '1 234' stay.
+    """
+    return re.sub(r"[ \t\r\n]+", " ", str(getattr(module, attribute))).strip()
+
+
+@dataclass
+class Article:
+    """One article in one language: everything needed to write its folder."""
+
+    lang: str
+    slug: str
+    kind: str
+    title: str
+    summary: str
+    date: str
+    tags: list[str]
+    body: str
+    charts: dict[str, RenderedChart] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        return f"articles/{self.lang}/{self.slug}"
+
+    def front_matter(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "date": self.date,
+            "summary": self.summary,
+            "tags": self.tags,
+            "language": self.lang,
+            "type": self.kind,
+            "data": list(DATA_LINKS),
+            "charts": [
+                {
+                    "file": f"{name}.svg",
+                    "png": f"{name}.png",
+                    "spec": f"{name}.vl.json",
+                    "title": chart.title,
+                    "alt": chart.alt_text,
+                }
+                for name, chart in self.charts.items()
+            ],
+        }
+
+    @property
+    def markdown(self) -> str:
+        meta = yaml.safe_dump(
+            self.front_matter(), allow_unicode=True, sort_keys=False, width=10_000
+        )
+        return f"---\n{meta}---\n\n{self.body.strip()}\n"
+
+    @property
+    def html(self) -> str:
+        body = MarkdownIt("commonmark", {"html": False}).enable("table").render(self.body)
+        page = environment(self.lang).get_template("article.html.j2")
+        return page.render(
+            lang=self.lang, title=self.title, summary=self.summary, body=Markup(body)
+        )
+
+    def files(self) -> dict[str, bytes]:
+        """Relative path → bytes, under ``articles/<lang>/<slug>/``."""
+        out = {
+            f"{self.root}/index.md": self.markdown.encode("utf-8"),
+            f"{self.root}/index.html": self.html.encode("utf-8"),
+        }
+        for name, chart in self.charts.items():
+            out[f"{self.root}/{name}.svg"] = chart.svg
+            out[f"{self.root}/{name}.png"] = chart.png
+            out[f"{self.root}/{name}.vl.json"] = chart.spec_bytes
+        return out
+
+
+def chart_links(name: str, lang: str) -> str:
+    """The Markdown line under a chart: its PNG and its Vega-Lite spec."""
+    words = {
+        "fi": ("Kuva PNG-muodossa", "kuvion määrittely (Vega-Lite)"),
+        "sv": ("Bilden som PNG", "diagrammets specifikation (Vega-Lite)"),
+        "en": ("Chart as PNG", "chart specification (Vega-Lite)"),
+    }[lang]
+    return f"[{words[0]}]({name}.png) · [{words[1]}]({name}.vl.json)"
