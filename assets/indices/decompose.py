@@ -57,11 +57,11 @@ def mutual_within(counts: ArrayLike, base: float = math.e) -> WithinDecompositio
     scale = math.log(base)
     # Regions' own M: groups and units of each region.
     e_r, cond_r, T_r = entropy_parts(c)
-    m_r = np.where(T_r > 0, e_r - cond_r, np.nan)
+    m_r = np.where(T_r > 0, np.maximum(e_r - cond_r, 0.0), np.nan)  # clip rounding below 0
     # Between: regions are the units of a region × group table.
     between_counts = np.swapaxes(c.sum(-1), -1, -2)
     e_b, cond_b, T = entropy_parts(between_counts)
-    between = e_b - cond_b
+    between = np.maximum(e_b - cond_b, 0.0)
     Td = np.where(T > 0, T, 1.0)
     weight = T_r / Td[..., None]
     region_within = np.where(weight > 0, weight * np.nan_to_num(m_r), 0.0)
@@ -111,10 +111,11 @@ def hutchens_within(counts: ArrayLike) -> WithinDecomposition:
     norm = np.sqrt(np.where(ok, W * M, 1.0))[..., None]
     c_r = np.sqrt(W_r * M_r) / norm
     root_sums = np.sqrt(w * m).sum(-1)
-    region_within = c_r - root_sums / norm
+    region_within = np.maximum(c_r - root_sums / norm, 0.0)  # c_r·S_r ≥ 0; clip rounding
     wm_r = W_r * M_r
-    s_r = np.where(wm_r > 0, 1.0 - root_sums / np.sqrt(np.where(wm_r > 0, wm_r, 1.0)), np.nan)
-    between = 1.0 - c_r.sum(-1)
+    s_r = 1.0 - root_sums / np.sqrt(np.where(wm_r > 0, wm_r, 1.0))
+    s_r = np.where(wm_r > 0, np.clip(s_r, 0.0, 1.0), np.nan)
+    between = np.maximum(1.0 - c_r.sum(-1), 0.0)
     within = region_within.sum(-1)
     return WithinDecomposition(
         total=np.where(ok, between + within, np.nan),

@@ -57,7 +57,8 @@ def entropy_parts(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def mutual_information(counts: ArrayLike, base: float = math.e) -> float | np.ndarray:
     """M of each table (NaN for a table with no persons); natural log unless ``base`` is given."""
     e_table, within, T = entropy_parts(as_table(counts))
-    value = np.where(T > 0, e_table - within, np.nan) / math.log(base)
+    # M ≥ 0 exactly (Gibbs' inequality); clip the rounding noise of E − Σ p_j·E_j
+    value = np.where(T > 0, np.maximum(e_table - within, 0.0), np.nan) / math.log(base)
     return float(value) if value.ndim == 0 else value
 
 
@@ -65,7 +66,8 @@ def theil_h(counts: ArrayLike) -> float | np.ndarray:
     """H = M / E of each table (NaN when only one group is present: nothing to segregate)."""
     e_table, within, T = entropy_parts(as_table(counts))
     ok = (T > 0) & (e_table > 0)
-    value = np.where(ok, (e_table - within) / np.where(ok, e_table, 1.0), np.nan)
+    h = np.clip((e_table - within) / np.where(ok, e_table, 1.0), 0.0, 1.0)
+    value = np.where(ok, h, np.nan)
     return float(value) if value.ndim == 0 else value
 
 

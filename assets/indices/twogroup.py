@@ -55,6 +55,16 @@ ZERO_CELL_REASON = (
     "unit's women/men ratio"
 )
 
+# Mathematical range of each index (default 0–1). Values are clipped to it, because rounding can
+# leave e.g. Hutchens' S of an unsegregated table at −2e-16, or D of a fully segregated one at
+# 1 + 2e-16, and a published index outside its range is an error in the quality gate.
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "karmel_maclachlan": (0.0, 0.5),
+    "mutual_information_m": (0.0, math.log(2)),
+    "mutual_information_m_log2": (0.0, 1.0),
+    "charles_grusky_a": (1.0, None),
+}
+
 # Tables are processed in chunks of about this many units: small enough that temporaries stay in
 # cache and are reused instead of faulting in fresh pages, large enough to amortise numpy's
 # per-call overhead. Chunks run on threads (numpy releases the GIL in these loops).
@@ -401,4 +411,5 @@ def _kernel(
             k = CLASS_ORDER.index("balanced_40_60" if n == "balanced_share" else n[12:])
             out[n] = (t * (codes == k)).sum(1) / Td
 
-    return {n: np.where(ok, out[n], nan) for n in names}, status, zero_cell
+    clipped = {n: np.clip(out[n], *_RANGES.get(n, (0.0, 1.0))) for n in names}
+    return {n: np.where(ok, clipped[n], nan) for n in names}, status, zero_cell

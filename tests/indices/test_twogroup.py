@@ -174,3 +174,15 @@ def test_batch_equals_table_by_table():
         for name in twogroup.INDEX_NAMES:
             np.testing.assert_allclose(values[name][i], single[name], rtol=1e-15)
     assert reasons["gini"][5] and not reasons["gini"][0]
+
+
+def test_rounding_never_leaves_an_index_range():
+    # Unsegregated (same mix everywhere, non-integer weights) and fully segregated tables sit on
+    # the edges of every range, where rounding used to give e.g. S = −2e-16.
+    even = twogroup.all_indices([7, 14, 21, 3], [5, 10, 15, 15 / 7])[0]
+    assert even["hutchens"] == 0.0
+    assert even["mutual_information_m"] == 0.0
+    full = twogroup.all_indices([1e9 + 1, 0, 3e7 + 7], [0, 7e8 + 3, 0])[0]
+    for name in ("dissimilarity", "gini", "theil_h", "hutchens"):
+        assert full[name] <= 1.0, name
+    assert full["karmel_maclachlan"] <= 0.5
