@@ -21,7 +21,7 @@ monthly_full_refresh = ScheduleDefinition(
     job_name=REFRESH_JOB,
     cron_schedule=MONTHLY_CRON,
     execution_timezone=HELSINKI,
-    run_config=refresh_run_config(),
+    run_config=refresh_run_config(full_refresh=True),
     tags={"tasapaino/trigger": "schedule"},
     default_status=DefaultScheduleStatus.RUNNING,
     description="Full refresh on the 2nd of every month at 06:00 Helsinki time.",

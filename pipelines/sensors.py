@@ -55,14 +55,23 @@ def refresh_run_request(changed: list[str], current: Mapping[str, str]) -> RunRe
     state = json.dumps(dict(sorted(current.items())), sort_keys=True)
     return RunRequest(
         run_key=f"sources-{hashlib.sha256(state.encode()).hexdigest()[:16]}",
-        run_config=refresh_run_config(),
+        run_config=refresh_run_config(full_refresh=False),
         tags={"tasapaino/trigger": "source_update", "tasapaino/changed": ",".join(changed)[:200]},
     )
 
 
-def refresh_run_config() -> dict[str, Any]:
-    """Run configuration of an unattended refresh (the job's defaults)."""
-    return {}
+def refresh_run_config(full_refresh: bool) -> dict[str, Any]:
+    """An unattended run reads the live APIs, like ``tasapaino run --source live``.
+
+    ``full_refresh`` refetches every statistical year (the monthly schedule, which also picks up
+    revisions of old years); without it only years not yet archived are fetched.
+    """
+    return {
+        "resources": {
+            "statfin": {"config": {"live": True, "full_refresh": full_refresh}},
+            "vipunen": {"config": {"live": True}},
+        }
+    }
 
 
 @sensor(

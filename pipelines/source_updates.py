@@ -1,126 +1,117 @@
 """When did each configured source last change? Cheap polls for ``source_update_sensor``.
 
-StatFin (PxWeb API v1) lists a folder's tables with their ``updated`` time in one GET of the
-folder (``.../StatFin/tyokay``), so a poll costs one call per folder, not per table. Vipunen
-repeats the dataset's ``tietojoukkoPaivitettyPvm`` on every row, so one row (``limit=1``) is
-enough. The API roots follow ``TASAPAINO_STATFIN_URL`` and ``TASAPAINO_VIPUNEN_URL``, as the
-collect clients do, so a mirror or a local test server stands in for the real services.
+The tables come from the collect stage's configuration (``data/sources/statfin.yaml`` and
+``vipunen.yaml``) and the calls go through its clients (``assets/collect``), so the sensor
+honours the same API roots (``TASAPAINO_STATFIN_URL``, ``TASAPAINO_VIPUNEN_URL``), rate limits,
+retries and error messages as a live run. StatFin (PxWeb v1) lists a folder's tables with their
+``updated`` time in one GET of the folder, so a poll costs one call per folder, not per table.
+Vipunen repeats the data set's ``tietojoukkoPaivitettyPvm`` on every record, so one record
+(``limit=1``) is enough.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from dagster import ConfigurableResource
-from pydantic import Field
 
-STATFIN_URL = "https://pxdata.stat.fi/PxWeb/api/v1"
-VIPUNEN_URL = "https://api.vipunen.fi/api"
+if TYPE_CHECKING:  # the clients import httpx; keep it out of definition loading
+    from assets.collect.statfin import StatFinClient
+    from assets.collect.tables import StatFinTable, VipunenResource
+    from assets.collect.vipunen import VipunenClient
+
 VIPUNEN_UPDATED = "tietojoukkoPaivitettyPvm"
-CALLER_ID = "tasapaino"
-DEFAULT_STATFIN_TABLES = ("tyokay/115s", "tyokay/115q", "vkour/12br")
-_TIMEOUT_S = 30.0
+# A poll must finish well inside the daemon's sensor timeout (60 s): few, short retries.
+POLL_TIMEOUT_S = 15.0
 
 
 class SourceUpdateError(RuntimeError):
     """A source did not say when it was updated (names the table and what to check)."""
 
 
-def statfin_table_updates(folder: str, listing: list[Mapping[str, Any]]) -> dict[str, str]:
-    """``{"folder/table": updated}`` from a PxWeb v1 folder listing.
-
-    Table entries have ``type`` ``t`` and an id such as ``115s.px`` (short ids since June 2026)
-    or ``statfin_tyokay_pxt_115s.px`` (the older long form); both map to ``folder/115s``.
-    """
-    out = {}
-    for entry in listing:
-        if entry.get("type") != "t" or "updated" not in entry:
-            continue
-        stem = str(entry["id"]).removesuffix(".px").rsplit("_", 1)[-1]
-        out[f"{folder}/{stem}"] = str(entry["updated"])
-    return out
-
-
-def vipunen_updated(resource: str, rows: list[Mapping[str, Any]]) -> str:
-    if not rows or VIPUNEN_UPDATED not in rows[0]:
-        raise SourceUpdateError(
-            f"vipunen/{resource}: the first data row has no {VIPUNEN_UPDATED}; check the "
-            "resource name in the source configuration"
-        )
-    return str(rows[0][VIPUNEN_UPDATED])
-
-
-def poll(
-    client: httpx.Client,
-    statfin_tables: Iterable[str],
-    vipunen_resources: Iterable[str],
-    statfin_url: str = STATFIN_URL,
-    vipunen_url: str = VIPUNEN_URL,
-) -> dict[str, str]:
-    """Last-update time of every configured table: ``statfin:tyokay/115s``, ``vipunen:<res>``."""
-    wanted: dict[str, list[str]] = {}
-    for table in statfin_tables:
-        folder, _, _ = table.rpartition("/")
-        wanted.setdefault(folder, []).append(table)
+def statfin_updates(client: StatFinClient, tables: Iterable[StatFinTable]) -> dict[str, str]:
+    """``{"statfin:<folder>/<table>": updated}`` from each folder's listing (read once)."""
     out: dict[str, str] = {}
-    for folder, tables in sorted(wanted.items()):
-        url = f"{statfin_url.rstrip('/')}/fi/StatFin/{folder}"
-        listing = _get_json(client, url, f"StatFin folder {folder}")
-        found = statfin_table_updates(folder, listing)
-        for table in tables:
-            if table not in found:
-                raise SourceUpdateError(
-                    f"statfin:{table}: not in the folder listing {url}; the table was renamed "
-                    "or moved, update the table id in the source configuration"
-                )
-            out[f"statfin:{table}"] = found[table]
-    for resource in vipunen_resources:
-        url = f"{vipunen_url.rstrip('/')}/resources/{resource}/data"
-        rows = _get_json(client, url, f"Vipunen {resource}", params={"limit": 1, "offset": 0})
-        out[f"vipunen:{resource}"] = vipunen_updated(resource, rows)
+    for spec in tables:
+        entry = client.check_listed(spec)  # fails naming the listing when the id is gone
+        if "updated" not in entry:
+            raise SourceUpdateError(
+                f"statfin {spec.id}: the folder listing gives no 'updated' time for this "
+                f"table; check {client.url(client.languages[0], spec.folder)}"
+            )
+        out[f"statfin:{spec.id}"] = str(entry["updated"])
     return out
 
 
-def _get_json(
-    client: httpx.Client, url: str, what: str, params: Mapping[str, Any] | None = None
-) -> Any:
-    try:
-        response = client.get(url, params=params)
-        response.raise_for_status()
-        return response.json()
-    except httpx.HTTPStatusError as exc:
+def vipunen_updated(spec: VipunenResource, records: Any) -> str:
+    field = spec.fields.get("updated", VIPUNEN_UPDATED)
+    if not isinstance(records, list) or not records or field not in records[0]:
         raise SourceUpdateError(
-            f"{what}: HTTP {exc.response.status_code} from {url}; the sensor retries at its next "
-            "poll"
-        ) from None
-    except (httpx.HTTPError, ValueError) as exc:
-        raise SourceUpdateError(
-            f"{what}: {type(exc).__name__} from {url}; the sensor retries at its next poll"
-        ) from None
+            f"vipunen {spec.resource}: the first record has no '{field}'; compare "
+            "data/sources/vipunen.yaml with one record of the resource"
+        )
+    return str(records[0][field])
+
+
+def vipunen_updates(client: VipunenClient, resources: Iterable[VipunenResource]) -> dict[str, str]:
+    """``{"vipunen:<resource>": tietojoukkoPaivitettyPvm}`` from one record of each resource."""
+    out = {}
+    for spec in resources:
+        exchange = client.session.request(
+            "GET",
+            f"{client.root}/resources/{spec.resource}/data",
+            table=spec.resource,
+            kind="updated",
+            params={"limit": "1", "offset": "0"},
+            headers={"Caller-Id": client.caller_id, "Accept": "application/json"},
+            refusal_hint=f"check the resource name '{spec.resource}' in data/sources/vipunen.yaml",
+        )
+        out[f"vipunen:{spec.resource}"] = vipunen_updated(spec, exchange.json())
+    return out
+
+
+def unique_tables(tables: Iterable[StatFinTable]) -> list[StatFinTable]:
+    """One entry per table id (the configuration lists a table once per measure)."""
+    seen: dict[str, StatFinTable] = {}
+    for spec in tables:
+        seen.setdefault(spec.id, spec)
+    return list(seen.values())
 
 
 class SourceUpdatesResource(ConfigurableResource):
-    """The configured sources, polled for their last-update times (see module docstring)."""
+    """The configured sources, polled for their last-update times (see module docstring).
 
-    statfin_tables: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_STATFIN_TABLES),
-        description="StatFin tables as folder/table id, e.g. tyokay/115s",
-    )
-    vipunen_resources: list[str] = Field(
-        default_factory=list, description="Vipunen resource names to poll"
-    )
+    ``statfin_config`` / ``vipunen_config`` point at other configuration files (default: the
+    shipped ``data/sources``); ``statfin_url`` / ``vipunen_url`` override the API roots.
+    """
 
-    def updated_times(self) -> dict[str, str]:
-        with httpx.Client(
-            timeout=_TIMEOUT_S, headers={"Caller-Id": CALLER_ID}, follow_redirects=True
-        ) as client:
-            return poll(
-                client,
-                self.statfin_tables,
-                self.vipunen_resources,
-                statfin_url=os.environ.get("TASAPAINO_STATFIN_URL", STATFIN_URL),
-                vipunen_url=os.environ.get("TASAPAINO_VIPUNEN_URL", VIPUNEN_URL),
-            )
+    statfin_config: str = ""
+    vipunen_config: str = ""
+    statfin_url: str = ""
+    vipunen_url: str = ""
+
+    def updated_times(self) -> Mapping[str, str]:
+        import httpx
+
+        from assets.collect.http import RetryPolicy
+        from assets.collect.statfin import StatFinClient
+        from assets.collect.tables import load_statfin_tables, load_vipunen_resources
+        from assets.collect.vipunen import VipunenClient
+
+        policy = RetryPolicy(attempts=3, backoff_s=1.0, max_backoff_s=4.0, max_retry_after_s=10)
+        tables = load_statfin_tables(Path(self.statfin_config) if self.statfin_config else None)
+        resources = load_vipunen_resources(
+            Path(self.vipunen_config) if self.vipunen_config else None
+        )
+        with (
+            httpx.Client(timeout=POLL_TIMEOUT_S, follow_redirects=True) as statfin_http,
+            httpx.Client(timeout=POLL_TIMEOUT_S, follow_redirects=True) as vipunen_http,
+        ):
+            statfin = StatFinClient(self.statfin_url or None, http=statfin_http, policy=policy)
+            vipunen = VipunenClient(self.vipunen_url or None, http=vipunen_http, policy=policy)
+            return {
+                **statfin_updates(statfin, unique_tables(tables)),
+                **vipunen_updates(vipunen, resources),
+            }

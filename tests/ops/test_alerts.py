@@ -1,8 +1,8 @@
 """Run-failure alerts reach a webhook and a mailbox on 127.0.0.1, saying what failed and where.
 
 The end-to-end case breaks one count in a copy of the bundled snapshot (synthetic damage, never
-published): the blocking check ``non_negative_counts`` fails, the run fails, and the failure
-sensor must tell the maintainer the run id, the failed step and check, and the run's link.
+published): a blocking check on ``counts`` fails, the run fails, and the failure sensor must tell
+the maintainer the run id, the failed steps and checks, and the run's link.
 """
 
 from __future__ import annotations
@@ -92,10 +92,25 @@ def _failure_context(instance, result):
     ).for_run_failure()
 
 
+def _what_failed(result) -> tuple[list[str], list[str]]:
+    """Failed step keys and ``asset:check`` names, read from the run's own events."""
+    steps = [e.step_key for e in result.all_events if e.is_step_failure]
+    checks = [
+        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:"
+        f"{e.asset_check_evaluation_data.check_name}"
+        for e in result.all_events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and not e.asset_check_evaluation_data.passed
+    ]
+    return steps, checks
+
+
 def test_failed_blocking_check_sends_webhook_and_email(failed_run, alert_env, webhook, smtp_server):
     instance, result, out = failed_run
     assert not result.success
     assert not (out / "latest").exists()  # nothing published
+    steps, checks = _what_failed(result)
+    assert steps and any(c.startswith("counts:") for c in checks), (steps, checks)
 
     run_failure_alert_sensor(_failure_context(instance, result))
 
@@ -106,8 +121,8 @@ def test_failed_blocking_check_sends_webhook_and_email(failed_run, alert_env, we
     assert call["content_type"].startswith("application/json")
     text = call["json"]["text"]
     assert result.run_id in text
-    assert "Failed steps: counts_rules" in text
-    assert "counts:non_negative_counts" in text  # the failed check
+    assert f"Failed steps: {', '.join(steps)}" in text
+    assert all(f"- {c}" in text for c in checks)
     assert run_url in text  # how to open it
     card = call["json"]["attachments"][0]["content"]
     assert card["actions"][0]["url"] == run_url
@@ -120,8 +135,8 @@ def test_failed_blocking_check_sends_webhook_and_email(failed_run, alert_env, we
     assert result.run_id[:8] in mail["Subject"] and "blocking check" in mail["Subject"]
     body = mail.get_payload(decode=True).decode("utf-8")
     assert result.run_id in body
-    assert "Failed steps: counts_rules" in body
-    assert "counts:non_negative_counts" in body
+    assert f"Failed steps: {', '.join(steps)}" in body
+    assert all(f"- {c}" in body for c in checks)
     assert run_url in body
 
 

@@ -9,8 +9,10 @@ import pytest
 import respx
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
+from assets.collect.http import SourceError
+from assets.collect.tables import load_statfin_tables, load_vipunen_resources
 from pipelines.sensors import changed_sources, source_update_sensor
-from pipelines.source_updates import SourceUpdateError, SourceUpdatesResource
+from pipelines.source_updates import SourceUpdatesResource
 
 STATFIN = "http://statfin.test/PxWeb/api/v1"
 VIPUNEN = "http://vipunen.test/api"
@@ -89,25 +91,27 @@ def test_cursor_survives_in_instance_storage():
     assert isinstance(result, RunRequest)
 
 
-LISTING_2025 = [
-    {
-        "id": "115s.px",
-        "type": "t",
-        "text": "Työlliset ammatin mukaan",
-        "updated": "2025-10-24T08:00:00",
-    },
-    {"id": "115q.px", "type": "t", "text": "Työlliset (5-num.)", "updated": "2025-10-24T08:00:00"},
-    {"id": "sub", "type": "l", "text": "a folder"},
-]
-VKOUR = [{"id": "statfin_vkour_pxt_12br.px", "type": "t", "text": "x", "updated": "2025-11-05"}]
+def listings(updated: str) -> dict[str, list[dict[str, str]]]:
+    """PxWeb v1 folder listings holding every configured table, all with ``updated``."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for spec in load_statfin_tables():
+        entries = out.setdefault(spec.folder, [{"id": "sub", "type": "l", "text": "a folder"}])
+        if all(e["id"] != f"{spec.table}.px" for e in entries):
+            entries.append({"id": f"{spec.table}.px", "type": "t", "text": "t", "updated": updated})
+    return out
 
 
-def mock_sources(router: respx.Router, listing: list[dict], vipunen_updated: str) -> None:
-    router.get(f"{STATFIN}/fi/StatFin/tyokay").mock(return_value=httpx.Response(200, json=listing))
-    router.get(f"{STATFIN}/fi/StatFin/vkour").mock(return_value=httpx.Response(200, json=VKOUR))
-    router.get(f"{VIPUNEN}/resources/amm_opiskelijat/data").mock(
-        return_value=httpx.Response(200, json=[{"tietojoukkoPaivitettyPvm": vipunen_updated}])
-    )
+def mock_sources(router: respx.Router, statfin_updated: str, vipunen_updated: str) -> None:
+    for folder, listing in listings(statfin_updated).items():
+        router.get(f"{STATFIN}/fi/StatFin/{folder}").mock(
+            return_value=httpx.Response(200, json=listing)
+        )
+    for spec in load_vipunen_resources():
+        router.get(f"{VIPUNEN}/resources/{spec.resource}/data").mock(
+            return_value=httpx.Response(
+                200, json=[{"tilastovuosi": 2024, "tietojoukkoPaivitettyPvm": vipunen_updated}]
+            )
+        )
 
 
 @pytest.fixture
@@ -116,38 +120,47 @@ def api_roots(monkeypatch):
     monkeypatch.setenv("TASAPAINO_VIPUNEN_URL", VIPUNEN)
 
 
-def test_real_client_over_mocked_http_starts_a_run_only_on_change(api_roots):
-    resource = SourceUpdatesResource(vipunen_resources=["amm_opiskelijat"])
+def test_real_clients_over_mocked_http_start_a_run_only_on_change(api_roots):
+    resource = SourceUpdatesResource()
+    folders = {spec.folder for spec in load_statfin_tables()}
+    resources = {spec.resource for spec in load_vipunen_resources()}
     with respx.mock(assert_all_called=True) as router:
-        mock_sources(router, LISTING_2025, "2025-12-01")
+        mock_sources(router, "2025-10-24T08:00:00", "2025-12-01")
         first, cursor = tick(resource, None)
         same, cursor = tick(resource, cursor)
-        assert router.calls.call_count == 6  # one call per folder and resource, per poll
+        # One call per folder and per Vipunen resource, per poll; no data is downloaded.
+        assert router.calls.call_count == 2 * (len(folders) + len(resources))
     assert isinstance(first, SkipReason) and isinstance(same, SkipReason)
-    assert json.loads(cursor) == {
-        "statfin:tyokay/115q": "2025-10-24T08:00:00",
-        "statfin:tyokay/115s": "2025-10-24T08:00:00",
-        "statfin:vkour/12br": "2025-11-05",
-        "vipunen:amm_opiskelijat": "2025-12-01",
-    }
+    seen = json.loads(cursor)
+    assert seen["statfin:tyokay/115s"] == "2025-10-24T08:00:00"
+    assert {f"statfin:{spec.id}" for spec in load_statfin_tables()} <= set(seen)
+    assert {seen[f"vipunen:{r}"] for r in resources} == {"2025-12-01"}
+
     with respx.mock() as router:
-        mock_sources(router, LISTING_2025, "2026-02-01")  # Vipunen refreshed its data set
+        mock_sources(router, "2025-10-24T08:00:00", "2026-02-01")  # Vipunen refreshed its data
         changed, _ = tick(resource, cursor)
     assert isinstance(changed, RunRequest)
-    assert changed.tags["tasapaino/changed"] == "vipunen:amm_opiskelijat"
+    assert changed.tags["tasapaino/changed"] == ",".join(sorted(f"vipunen:{r}" for r in resources))
+    # The refresh reads the live APIs, fetching only new years.
+    assert changed.run_config["resources"]["statfin"]["config"] == {
+        "live": True,
+        "full_refresh": False,
+    }
 
 
 def test_missing_table_names_the_listing_and_the_fix(api_roots):
-    resource = SourceUpdatesResource(statfin_tables=["tyokay/115z"])
     with respx.mock(assert_all_called=False) as router:
-        mock_sources(router, LISTING_2025, "2025-12-01")
-        with pytest.raises(SourceUpdateError, match=r"tyokay/115z: not in the folder listing"):
-            resource.updated_times()
+        mock_sources(router, "2025-10-24T08:00:00", "2025-12-01")
+        router.get(f"{STATFIN}/fi/StatFin/tyokay").mock(
+            return_value=httpx.Response(200, json=[{"id": "999x.px", "type": "t", "updated": "x"}])
+        )
+        with pytest.raises(SourceError, match=r"not in the folder listing"):
+            SourceUpdatesResource().updated_times()
 
 
-def test_server_error_is_reported_without_a_run(api_roots):
-    resource = SourceUpdatesResource(statfin_tables=["tyokay/115s"])
-    with respx.mock() as router:
+def test_server_error_fails_the_tick_without_a_run(api_roots):
+    with respx.mock(assert_all_called=False) as router:
+        mock_sources(router, "2025-10-24T08:00:00", "2025-12-01")
         router.get(f"{STATFIN}/fi/StatFin/tyokay").mock(return_value=httpx.Response(503))
-        with pytest.raises(SourceUpdateError, match="HTTP 503"):
-            tick(resource, json.dumps({"statfin:tyokay/115s": "t0"}))
+        with pytest.raises(SourceError, match="HTTP 503"):
+            tick(SourceUpdatesResource(), json.dumps({"statfin:tyokay/115s": "t0"}))

@@ -2,7 +2,7 @@
 
 Uses the local instance profile (deploy/dagster.local.yaml) in a temporary DAGSTER_HOME. The
 source sensor's API roots point at a local stub, so its first tick polls 127.0.0.1, never the
-internet. Bounded: each wait has a deadline and the whole test a 150 s timeout; the services are
+internet. Bounded: each wait has a deadline and the whole test a 300 s timeout; the services are
 stopped in ``finally`` whatever happens.
 """
 
@@ -19,14 +19,15 @@ from pathlib import Path
 
 import pytest
 
+from assets.collect.tables import load_statfin_tables
 from assets.paths import PROJECT_ROOT
 from tests.ops.conftest import free_port
 from tests.ops.services import Service, graphql, wait_http, wait_tcp
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = pytest.mark.timeout(300)
 
 START_TIMEOUT_S = 90
-RUN_TIMEOUT_S = 75
+RUN_TIMEOUT_S = 120
 
 LAUNCH = """
 mutation Launch($params: ExecutionParams!) {
@@ -64,18 +65,20 @@ query Instigators($repo: RepositorySelector!) {
 
 
 class StubSources(BaseHTTPRequestHandler):
-    """A StatFin folder listing and a Vipunen row, so the source sensor ticks offline."""
+    """StatFin folder listings and one Vipunen record, so the source sensor ticks offline."""
 
     def do_GET(self) -> None:
-        table = self.path.rstrip("/").rsplit("/", 1)[-1]
-        listing = {
-            "tyokay": [
-                {"id": "115s.px", "type": "t", "text": "t", "updated": "2025-10-24T08:00:00"},
-                {"id": "115q.px", "type": "t", "text": "t", "updated": "2025-10-24T08:00:00"},
-            ],
-            "vkour": [{"id": "12br.px", "type": "t", "text": "t", "updated": "2025-11-05"}],
-        }.get(table, [])
-        body = json.dumps(listing).encode()
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path.endswith("/data"):
+            payload: object = [{"tietojoukkoPaivitettyPvm": "2025-12-01"}]
+        else:
+            folder = path.rsplit("/", 1)[-1]
+            payload = [
+                {"id": f"{t.table}.px", "type": "t", "text": t.title, "updated": "2025-10-24"}
+                for t in load_statfin_tables()
+                if t.folder == folder
+            ]
+        body = json.dumps(payload).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
