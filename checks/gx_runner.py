@@ -206,15 +206,16 @@ def _plain(value: Any) -> Any:
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CACHE_BUSTER = re.compile(r"\?d=[0-9T.]+Z")
+_LOAD_TIME = re.compile(r"(ge_load_time</span>.*?<span[^>]*>)[0-9T.]+Z", re.S)
 
 
 def stable_docs(directory: Path) -> dict[str, bytes]:
     """The Data Docs site as release files, with GX's per-build noise removed.
 
-    GX stamps every page with the build time and random element ids; a release must be the same
-    bytes for the same inputs, so ids are renumbered in order of appearance and the stamp
-    dropped. The static images of GX's how-to pages (3 MB, unused with the buttons off) are left
-    out.
+    GX stamps every page with the build time, the batch load time and random element ids; a
+    release must be the same bytes for the same inputs, so ids are renumbered in order of
+    appearance and the stamps dropped. The static images of GX's how-to pages (3 MB, unused
+    with the buttons off) are left out.
     """
     files: dict[str, bytes] = {}
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
@@ -234,4 +235,5 @@ def _stabilise(html: str) -> str:
     def renumber(match: re.Match[str]) -> str:
         return ids.setdefault(match.group(0), f"id{len(ids) + 1:04d}")
 
-    return _UUID.sub(renumber, _CACHE_BUSTER.sub("", html))
+    html = _LOAD_TIME.sub(r"\g<1>(batch load time not kept)", _CACHE_BUSTER.sub("", html))
+    return _UUID.sub(renumber, html)

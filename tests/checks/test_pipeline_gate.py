@@ -23,11 +23,9 @@ from tests.checks.corpus import CORPUS, TARGET, manifest
 
 PIPELINE_FILES = {n: s for n, s in manifest().items() if s.get("pipeline")}
 REPRESENTATIVES = [
-    "utf8_bom.csv",  # accepted
-    "latin1.csv",  # unreadable
-    "missing_column.csv",  # schema
-    "negative_count.csv",  # values
-    "unknown_region.csv",  # code sets
+    "utf8_bom.csv",  # accepted: the run publishes
+    "latin1.csv",  # unreadable: the counts step fails (as for a missing column or unknown code)
+    "negative_count.csv",  # a value: a blocking check fails
     "duplicate_rows.csv",  # keys
     "missing_year.csv",  # coverage
     "all_suppressed.csv",  # suppression
