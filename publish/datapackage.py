@@ -33,7 +33,7 @@ def table_schema(contract: Contract, meta: DatasetMeta) -> dict[str, Any]:
     fields = []
     for c in contract.columns:
         constraints = dict(meta.constraints.get(c.name, {}))
-        if c.name in contract.primary_key:
+        if c.name in contract.primary_key and c.name not in meta.nullable_keys:
             constraints["required"] = True
         spec: dict[str, Any] = {
             "name": c.name,

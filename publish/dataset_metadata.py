@@ -27,6 +27,7 @@ class DatasetMeta:
     types: dict[str, str] = field(default_factory=dict)
     constraints: dict[str, dict[str, Any]] = field(default_factory=dict)
     foreign_keys: tuple[dict[str, Any], ...] = ()
+    nullable_keys: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -52,6 +53,7 @@ def dataset_meta(name: str) -> DatasetMeta:
         types=dict(entry.get("types", {})),
         constraints={k: dict(v) for k, v in entry.get("constraints", {}).items()},
         foreign_keys=tuple(entry.get("foreign_keys", ())),
+        nullable_keys=tuple(entry.get("nullable_keys", ())),
     )
 
 

@@ -118,3 +118,35 @@ def test_same_inputs_give_the_same_bytes(release_datasets, sources, synthetic_ar
     one = bundle.build(*args, run_date=RUN_DATE, code_version="test")
     two = bundle.build(*args, run_date=RUN_DATE, code_version="test")
     assert one == two
+
+
+def test_optional_self_assessment_summary_is_published_when_present(
+    release_datasets, sources, tmp_path
+):
+    from assets.contracts import ALL, conform
+
+    if "self_assessment_summary" not in ALL:
+        pytest.skip("the criteria stage has no self_assessment_summary contract yet")
+    contract = ALL["self_assessment_summary"]
+    # SYNTHETIC aggregates (never published): one theme row without criterion, one suppressed.
+    rows = []
+    for i, (criterion, n, score) in enumerate([("", 4, 3.5), ("c1", None, None)]):
+        row = {c: "" for c in contract.names}
+        row.update(criteria_set="synthetic-set", criteria_version="0.0.1", theme="t")
+        row.update(aggregate_level=["theme", "criterion"][i], criterion_id=criterion)
+        row.update(region_code="MK17", year=2026, n_organisations=n, n_responses=n)
+        row.update(mean_score=score, suppressed=n is None)
+        rows.append(row)
+    summary = conform(pd.DataFrame(rows), contract)
+    files = bundle.build(
+        {**release_datasets, "self_assessment_summary": summary},
+        sources,
+        {},
+        run_date=RUN_DATE,
+        code_version="test",
+    )
+    assert "data/self_assessment_summary.parquet" in files
+    assert b"Itsearvioinnin yhteenveto" in files["index.html"]
+    write_release(tmp_path, "r1", files)
+    report = frictionless.validate(str(tmp_path / "latest" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
