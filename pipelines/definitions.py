@@ -19,6 +19,7 @@ import publish.assets as publish_assets
 from checks.asset_checks import QUALITY_CHECKS
 from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
+from pipelines.partitions import statfin_slices_job
 from pipelines.resources import ReleaseTarget, SnapshotSource, StatFinApi, VipunenApi
 from pipelines.schedules import monthly_full_refresh
 from pipelines.sensors import run_failure_alert_sensor, source_update_sensor
@@ -37,7 +38,7 @@ release_job = define_asset_job(
 defs = Definitions(
     assets=map_asset_specs(with_published_freshness, ALL_ASSETS),
     asset_checks=QUALITY_CHECKS,
-    jobs=[release_job],
+    jobs=[release_job, statfin_slices_job],
     schedules=[monthly_full_refresh],
     sensors=[source_update_sensor, run_failure_alert_sensor],
     resources={

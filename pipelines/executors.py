@@ -22,18 +22,24 @@ class ExecutorConfigError(ValueError):
     """TASAPAINO_EXECUTOR or TASAPAINO_MAX_CONCURRENT is malformed (named, with the fix)."""
 
 
-def executor_from_env(env: Mapping[str, str] | None = None) -> ExecutorDefinition:
+def executor_settings(env: Mapping[str, str] | None = None) -> tuple[str, int]:
+    """(executor kind, max parallel steps) from the environment; malformed values are named."""
     env = os.environ if env is None else env
     kind = env.get("TASAPAINO_EXECUTOR", "").strip() or "in_process"
     if kind not in EXECUTORS:
         raise ExecutorConfigError(
             f"TASAPAINO_EXECUTOR={kind!r}: use one of {', '.join(EXECUTORS)} (unset = in_process)"
         )
-    if kind == "in_process":
-        return in_process_executor
     text = env.get("TASAPAINO_MAX_CONCURRENT", "").strip() or str(DEFAULT_MAX_CONCURRENT)
     if not text.isdigit() or int(text) < 1:
         raise ExecutorConfigError(
             f"TASAPAINO_MAX_CONCURRENT={text!r}: give a whole number of parallel steps, at least 1"
         )
-    return multiprocess_executor.configured({"max_concurrent": int(text)})
+    return kind, (1 if kind == "in_process" else int(text))
+
+
+def executor_from_env(env: Mapping[str, str] | None = None) -> ExecutorDefinition:
+    kind, max_concurrent = executor_settings(env)
+    if kind == "in_process":
+        return in_process_executor
+    return multiprocess_executor.configured({"max_concurrent": max_concurrent})
