@@ -37,29 +37,33 @@ def apply_criterion(
     return rows
 
 
-def apply_set(
-    cset: dict[str, Any], inputs: Inputs, settings: Settings | None = None
-) -> pd.DataFrame:
-    """``criteria_results`` of one criteria set, each row stamped with the set id and version."""
-    settings = settings or Settings()
+def _set_rows(cset: dict[str, Any], inputs: Inputs, settings: Settings) -> list[pd.DataFrame]:
     parts = []
     for crit in cset["criteria"]:
         rows = apply_criterion(crit, cset, inputs, settings).copy()
         rows["criteria_set"] = cset["id"]
         rows["criteria_version"] = str(cset["version"])
         rows["criterion_id"] = crit["id"]
-        parts.append(conform(rows, CRITERIA_RESULTS))
-    return _concat(parts)
+        parts.append(rows[CRITERIA_RESULTS.names].astype(object))
+    return parts
 
 
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate conformed parts; all-empty columns keep the contract's dtype."""
-    out = pd.concat([p.astype(object) for p in parts], ignore_index=True)
-    return conform(out, CRITERIA_RESULTS)
+def _results(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One conformed table from parts cast to object, so that an all-empty column of one part
+    (e.g. ``unit_code`` of region rows) cannot decide the dtype of the whole column."""
+    return conform(pd.concat(parts, ignore_index=True), CRITERIA_RESULTS)
+
+
+def apply_set(
+    cset: dict[str, Any], inputs: Inputs, settings: Settings | None = None
+) -> pd.DataFrame:
+    """``criteria_results`` of one criteria set, each row stamped with the set id and version."""
+    return _results(_set_rows(cset, inputs, settings or Settings()))
 
 
 def apply_catalogue(
     catalogue: list[dict[str, Any]], inputs: Inputs, settings: Settings | None = None
 ) -> pd.DataFrame:
     """Every set of the catalogue, in catalogue order."""
-    return _concat([apply_set(s, inputs, settings) for s in catalogue])
+    settings = settings or Settings()
+    return _results([part for s in catalogue for part in _set_rows(s, inputs, settings)])

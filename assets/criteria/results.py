@@ -7,6 +7,8 @@ so that a row of ``criteria_results`` can be traced to the row of ``unit_shares`
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 MET, NOT_MET, INSUFFICIENT = "met", "not_met", "insufficient_data"
@@ -77,6 +79,14 @@ def nothing_to_judge(
     return pd.DataFrame([row], columns=RESULT_COLUMNS)
 
 
+@lru_cache(maxsize=1 << 16)
+def _fmt_int(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
 def fmt_count(n: object) -> str:
-    """1234567 → ``1 234 567`` for evidence strings (no locale, no float)."""
-    return f"{int(n):,}".replace(",", " ")
+    """1234567 → ``1 234 567`` for evidence strings (no locale, no float).
+
+    Cached: the five class criteria format the same counts again for every unit.
+    """
+    return _fmt_int(int(n))

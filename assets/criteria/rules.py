@@ -160,8 +160,9 @@ def describe(metric: str, thresholds: dict[str, Any], reference_value: str = "")
 
 def ratio_in(num: Sequence[int], den: Sequence[int], interval: Interval) -> np.ndarray:
     """Element-wise ``num/den ∈ interval`` in integers (den > 0 wherever the answer is used)."""
-    n = np.asarray(num, dtype=object)
-    d = np.asarray(den, dtype=object)
+    # Python ints (not int64) so products of large counts and bounds can never overflow.
+    n = np.array([int(x) for x in np.asarray(num)], dtype=object)
+    d = np.array([int(x) for x in np.asarray(den)], dtype=object)
     ok = np.ones(len(n), dtype=bool)
     if interval.low is not None:
         left, right = n * interval.low.denominator, d * interval.low.numerator

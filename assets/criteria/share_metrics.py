@@ -42,11 +42,15 @@ def women_share(
     out["value"] = units["women_share"].where(enough)
     out["threshold"] = describe("women_share", crit["thresholds"])
     out["status"] = status_of(enough, met)
+    small = f"fewer than {settings.min_count} persons, or a count suppressed by the source"
     out["evidence"] = [
-        f"women {fmt_count(w)} of {fmt_count(t)}"
-        if ok
-        else f"fewer than {settings.min_count} persons, or a count suppressed by the source"
-        for w, t, ok in zip(women, total, enough, strict=True)
+        f"women {fmt_count(w)} of {fmt_count(t)}" if ok else small
+        for w, t, ok in zip(
+            women.to_numpy(dtype=object),
+            total.to_numpy(dtype=object),
+            enough.to_numpy(),
+            strict=True,
+        )
     ]
     return out[RESULT_COLUMNS]
 

@@ -80,20 +80,21 @@ def minority_share_change_pp(
     num = 100 * (a1 * safe0 - a0 * safe1)
     den = safe1 * safe0
     met = ratio_in(num, den, Interval.of(crit["thresholds"]))
-    value = np.array([float(Fraction(int(n), int(d))) for n, d in zip(num, den, strict=True)])
+    value = (num / den).astype(float)  # Python int / int: the correctly rounded float
     out = df[UNIT_COLUMNS].copy()
     out["subject_type"] = "unit"
     out["subject"] = unit_subject(df)
     out["value"] = np.where(enough, value, np.nan)
     out["threshold"] = describe(f"minority_share_change_pp_over_{years}_years", crit["thresholds"])
     out["status"] = np.where(enough, np.where(met, MET, NOT_MET), INSUFFICIENT)
+    has_base_a, complete_a = has_base.to_numpy(), complete.to_numpy()
     evidence = []
-    for i, year in enumerate(df["year"]):
-        if not has_base.iloc[i]:
+    for i, year in enumerate(df["year"].to_numpy()):
+        if not has_base_a[i]:
             evidence.append(
                 f"no data for {year - years} (the rule compares {year - years} with {year})"
             )
-        elif not complete.iloc[i]:
+        elif not complete_a[i]:
             evidence.append("a count suppressed by the source in one of the two years")
         elif not large[i]:
             evidence.append(f"fewer than {settings.min_count} persons in one of the two years")
@@ -228,11 +229,13 @@ def pipeline_gap_pp(
         & (shares["classification"] == mapping.target.classification)
         & (shares["level"] == mapping.target.level)
     ]
-    by_place: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
-    for (measure, region, year), table in employed.groupby(
-        ["measure", "region_code", "year"], observed=True
+    # (region, year) → measure → occupation code → (women, men); plain dicts, looked up per field.
+    by_place: dict[tuple[str, int], dict[str, dict[str, tuple[Any, Any]]]] = {}
+    for r in employed[["measure", "region_code", "year", "unit_code", "women", "men"]].itertuples(
+        index=False
     ):
-        by_place.setdefault((region, int(year)), {})[measure] = table.set_index("unit_code")
+        place = by_place.setdefault((r.region_code, int(r.year)), {})
+        place.setdefault(r.measure, {})[r.unit_code] = (r.women, r.men)
     rows = []
     for s in students.to_dict("records"):
         tables = by_place.get((s["region_code"], int(s["year"])), {})
@@ -266,7 +269,7 @@ def pipeline_gap_pp(
 
 def _judge_pipeline(
     s: dict[str, Any],
-    employed: pd.DataFrame,
+    employed: dict[str, tuple[Any, Any]],
     measure: str,
     mapping: Mapping,
     crit: dict[str, Any],
@@ -274,12 +277,8 @@ def _judge_pipeline(
 ) -> tuple[float, str, str]:
     """(gap in points, status, evidence) of one field's new students against its occupations."""
     codes = mapping.pairs[s["unit_code"]]
-    emp = employed.reindex(list(codes))
-    missing = [
-        c
-        for c, w, m in zip(codes, emp["women"], emp["men"], strict=True)
-        if pd.isna(w) or pd.isna(m)
-    ]
+    counts = [employed.get(c, (pd.NA, pd.NA)) for c in codes]
+    missing = [c for c, (w, m) in zip(codes, counts, strict=True) if pd.isna(w) or pd.isna(m)]
     if missing:
         return (
             np.nan,
@@ -289,7 +288,7 @@ def _judge_pipeline(
     ws, ms = s["women"], s["men"]
     if pd.isna(ws) or pd.isna(ms):
         return np.nan, INSUFFICIENT, "new-student count suppressed by the source"
-    we, me = int(emp["women"].sum()), int(emp["men"].sum())
+    we, me = sum(int(w) for w, _ in counts), sum(int(m) for _, m in counts)
     ws, ms = int(ws), int(ms)
     if ws + ms < settings.min_count or we + me < settings.min_count:
         return (
