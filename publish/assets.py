@@ -13,7 +13,7 @@ from dagster import (
 
 from pipelines.resources import ReleaseTarget, code_version
 from publish import bundle
-from publish.changelog import CheckWarning
+from publish.changelog import CheckWarning, merge_warnings, warnings_from_table
 from publish.history import load_previous
 from publish.release import release_root, write_release
 
@@ -116,12 +116,15 @@ def release(
     articles: dict[str, bytes],
     release_target: ReleaseTarget,
     quality_report: dict[str, bytes],
+    quality_warnings: pd.DataFrame,
     **optional: pd.DataFrame,
 ) -> MaterializeResult:
     run_date = release_target.date()
     root = release_root(release_target.out_dir)
     rid = bundle.release_id(counts, run_date)
-    warnings = _warn_checks(context)
+    # The quality report's table is an input, so it is complete before the release; WARN
+    # results of other checks are read from this run's events (those that already ran).
+    warnings = merge_warnings(warnings_from_table(quality_warnings), _warn_checks(context))
     files = bundle.build(
         {
             "counts": counts,

@@ -30,6 +30,28 @@ class CheckWarning:
     description: str
 
 
+def warnings_from_table(table: pd.DataFrame) -> list[CheckWarning]:
+    """WARN rows of the quality report (``quality_warnings``: dataset, check, what, failing,
+    checked, fix) as changelog entries."""
+    out = []
+    for row in table.to_dict("records"):
+        counted = f" ({row['failing']} / {row['checked']})" if "failing" in row else ""
+        fix = f"; {row['fix']}" if row.get("fix") else ""
+        out.append(
+            CheckWarning(str(row["dataset"]), str(row["check"]), f"{row['what']}{counted}{fix}")
+        )
+    return out
+
+
+def merge_warnings(*sources: list[CheckWarning]) -> list[CheckWarning]:
+    """One entry per (asset, check); the first source that names a check wins."""
+    seen: dict[tuple[str, str], CheckWarning] = {}
+    for source in sources:
+        for w in source:
+            seen.setdefault((w.asset, w.check), w)
+    return list(seen.values())
+
+
 @dataclass(frozen=True)
 class CountsDiff:
     new_years: dict[str, list[int]]
