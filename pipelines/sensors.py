@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -34,6 +35,7 @@ from pipelines.alerts import Alert, FailedCheck, deliver, settings_from_env
 from pipelines.source_updates import SourceUpdatesResource
 
 REFRESH_JOB = "release_job"
+RELEASE_ROOT_ENV = "TASAPAINO_RELEASE_ROOT"
 # StatFin updates annual tables a few times a year; polling every 6 hours notices a release the
 # same day while staying far below the API's 40 calls a minute.
 POLL_INTERVAL_S = 6 * 60 * 60
@@ -64,14 +66,18 @@ def refresh_run_config(full_refresh: bool) -> dict[str, Any]:
     """An unattended run reads the live APIs, like ``tasapaino run --source live``.
 
     ``full_refresh`` refetches every statistical year (the monthly schedule, which also picks up
-    revisions of old years); without it only years not yet archived are fetched.
+    revisions of old years); without it only years not yet archived are fetched. The release
+    goes to ``TASAPAINO_RELEASE_ROOT`` when set (a folder or an object-store URL such as
+    ``s3://bucket/tasapaino``), else to the job's default, ``dist`` in the working directory.
     """
-    return {
-        "resources": {
-            "statfin": {"config": {"live": True, "full_refresh": full_refresh}},
-            "vipunen": {"config": {"live": True}},
-        }
+    resources: dict[str, Any] = {
+        "statfin": {"config": {"live": True, "full_refresh": full_refresh}},
+        "vipunen": {"config": {"live": True}},
     }
+    root = os.environ.get(RELEASE_ROOT_ENV, "").strip()
+    if root:
+        resources["release_target"] = {"config": {"out_dir": root}}
+    return {"resources": resources}
 
 
 @sensor(

@@ -11,7 +11,7 @@ from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_contex
 
 from assets.collect.http import SourceError
 from assets.collect.tables import load_statfin_tables, load_vipunen_resources
-from pipelines.sensors import changed_sources, source_update_sensor
+from pipelines.sensors import changed_sources, refresh_run_config, source_update_sensor
 from pipelines.source_updates import SourceUpdatesResource
 
 STATFIN = "http://statfin.test/PxWeb/api/v1"
@@ -164,3 +164,12 @@ def test_server_error_fails_the_tick_without_a_run(api_roots):
         router.get(f"{STATFIN}/fi/StatFin/tyokay").mock(return_value=httpx.Response(503))
         with pytest.raises(SourceError, match="HTTP 503"):
             tick(SourceUpdatesResource(), json.dumps({"statfin:tyokay/115s": "t0"}))
+
+
+def test_unattended_runs_publish_where_the_deployment_says(monkeypatch):
+    monkeypatch.setenv("TASAPAINO_RELEASE_ROOT", "s3://open-data/tasapaino")
+    config = refresh_run_config(full_refresh=True)["resources"]
+    assert config["release_target"]["config"]["out_dir"] == "s3://open-data/tasapaino"
+    assert config["statfin"]["config"]["full_refresh"] is True
+    monkeypatch.delenv("TASAPAINO_RELEASE_ROOT")
+    assert "release_target" not in refresh_run_config(full_refresh=False)["resources"]
