@@ -7,7 +7,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dagster import ConfigurableResource
@@ -75,13 +75,18 @@ class VipunenApi(ConfigurableResource):
 
 
 class ReleaseTarget(ConfigurableResource):
-    """Where releases are written; ``run_date`` pins the date for reproducible rebuilds."""
+    """Where releases are written (a folder or an object-store URL); ``run_date`` pins the date
+    for reproducible rebuilds."""
 
     out_dir: str = "dist"
     run_date: str = ""
 
-    def path(self) -> Path:
-        return Path(self.out_dir).resolve()
+    def path(self) -> Any:
+        """The release root: a resolved local ``Path``, or a ``UPath`` for an object-store URL
+        such as ``s3://bucket/dist`` (see publish/release.py for what is atomic where)."""
+        from publish.release import release_root
+
+        return release_root(self.out_dir)
 
     def date(self) -> dt.date:
         if self.run_date:
