@@ -275,13 +275,16 @@ def region_dots(
             for a, v in zip(d["area"], d["women_share"], strict=True)
         ]
     )
-    names = (
-        alt.Chart(first)
-        .mark_text(dy=-12, fontSize=11, font=FONT)
+    # The focus area is named above its dot and the others below theirs, so that two dots
+    # close together never get overlapping names.
+    names = [
+        alt.Chart(first[(first["area"] == focus) == above])
+        .mark_text(dy=-13 if above else 15, fontSize=11, font=FONT, fontWeight="bold")
         .encode(y=y, x="women_share:Q", text="label:N", color=colour)
-    )
-    height = max(120, 30 * len(order))
-    layered = alt.layer(_band(), dots, names).properties(width=WIDTH - 200, height=height)
+        for above in (True, False)
+    ]
+    height = max(120, 34 * len(order))
+    layered = alt.layer(_band(), dots, *names).properties(width=WIDTH - 200, height=height)
     return _finish(layered, texts, lang)
 
 

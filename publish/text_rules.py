@@ -30,10 +30,15 @@ COMPARE = {
 
 
 def direction(old: float, new: float, tolerance: float) -> Direction:
-    """'up' if new exceeds old by more than the tolerance, 'down' if below it, else 'same'."""
-    if new - old > tolerance:
+    """'up' if new exceeds old by more than the tolerance, 'down' if below it, else 'same'.
+
+    The difference is rounded to 12 decimals first, so that a change of exactly the tolerance
+    (0.505 − 0.500) counts as no change, whatever binary floating point makes of it.
+    """
+    change = round(new - old, 12)
+    if change > tolerance:
         return "up"
-    if old - new > tolerance:
+    if -change > tolerance:
         return "down"
     return "same"
 

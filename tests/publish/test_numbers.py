@@ -19,3 +19,11 @@ def test_english_formats():
 def test_missing_number_is_refused():
     with pytest.raises(ValueError):
         fmt_decimal(float("nan"))
+
+
+def test_index_values_and_dates_per_language():
+    from publish.numbers import fmt_date, fmt_index
+
+    assert fmt_index(0.35643) == "0,356" and fmt_index(0.35643, "en") == "0.356"
+    assert fmt_date("2013-06-12") == "12.6.2013" == fmt_date("2013-06-12", "sv")
+    assert fmt_date("2013-06-12", "en") == "12 June 2013"

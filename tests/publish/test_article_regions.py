@@ -1,0 +1,130 @@
+"""Region names in every article language, all 19 regions; and every article type written for
+MK17 from a regional fixture in the live format (SYNTHETIC numbers, never published)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from publish.articles import ARTICLE_TYPES, build_articles
+from publish.inflection import current_regions, region_names
+from publish.numbers import fmt_index
+from tests.collect.fixtures import regional_counts
+from tests.publish.article_data import published_from, synthetic_field_counts, synthetic_sources
+from tests.publish.number_check import allowed_numbers, unpublished_numbers
+
+# Written by hand: "-maa" regions take the adessive (-lla), the others the inessive (-ssa).
+FINNISH_FORMS = {
+    "MK01": ("Uusimaa", "Uudellamaalla", "Uudenmaan", "Uudeltamaalta"),
+    "MK02": ("Varsinais-Suomi", "Varsinais-Suomessa", "Varsinais-Suomen", "Varsinais-Suomesta"),
+    "MK04": ("Satakunta", "Satakunnassa", "Satakunnan", "Satakunnasta"),
+    "MK05": ("Kanta-Häme", "Kanta-Hämeessä", "Kanta-Hämeen", "Kanta-Hämeestä"),
+    "MK06": ("Pirkanmaa", "Pirkanmaalla", "Pirkanmaan", "Pirkanmaalta"),
+    "MK07": ("Päijät-Häme", "Päijät-Hämeessä", "Päijät-Hämeen", "Päijät-Hämeestä"),
+    "MK08": ("Kymenlaakso", "Kymenlaaksossa", "Kymenlaakson", "Kymenlaaksosta"),
+    "MK09": ("Etelä-Karjala", "Etelä-Karjalassa", "Etelä-Karjalan", "Etelä-Karjalasta"),
+    "MK10": ("Etelä-Savo", "Etelä-Savossa", "Etelä-Savon", "Etelä-Savosta"),
+    "MK11": ("Pohjois-Savo", "Pohjois-Savossa", "Pohjois-Savon", "Pohjois-Savosta"),
+    "MK12": ("Pohjois-Karjala", "Pohjois-Karjalassa", "Pohjois-Karjalan", "Pohjois-Karjalasta"),
+    "MK13": ("Keski-Suomi", "Keski-Suomessa", "Keski-Suomen", "Keski-Suomesta"),
+    "MK14": ("Etelä-Pohjanmaa", "Etelä-Pohjanmaalla", "Etelä-Pohjanmaan", "Etelä-Pohjanmaalta"),
+    "MK15": ("Pohjanmaa", "Pohjanmaalla", "Pohjanmaan", "Pohjanmaalta"),
+    "MK16": ("Keski-Pohjanmaa", "Keski-Pohjanmaalla", "Keski-Pohjanmaan", "Keski-Pohjanmaalta"),
+    "MK17": (
+        "Pohjois-Pohjanmaa",
+        "Pohjois-Pohjanmaalla",
+        "Pohjois-Pohjanmaan",
+        "Pohjois-Pohjanmaalta",
+    ),
+    "MK18": ("Kainuu", "Kainuussa", "Kainuun", "Kainuusta"),
+    "MK19": ("Lappi", "Lapissa", "Lapin", "Lapista"),
+    "MK21": ("Ahvenanmaa", "Ahvenanmaalla", "Ahvenanmaan", "Ahvenanmaalta"),
+}
+
+
+def test_the_current_division_has_19_regions():
+    assert sorted(current_regions()) == sorted(FINNISH_FORMS)
+
+
+@pytest.mark.parametrize("code", sorted(FINNISH_FORMS))
+def test_finnish_case_forms_of_every_region(code):
+    names = region_names(code, "fi")
+    assert (names.name, names.in_, names.genitive, names.elative) == FINNISH_FORMS[code]
+
+
+def test_swedish_and_english_use_prepositions():
+    assert region_names("MK17", "sv").in_ == "i Norra Österbotten"
+    assert region_names("MK17", "en").in_ == "in North Ostrobothnia"
+    assert region_names("SSS", "fi").in_ == "koko maassa"
+    assert region_names("SSS", "sv").in_ == "i hela landet"
+
+
+@pytest.fixture(scope="module")
+def bundled(counts, shares, indices, sources):
+    from publish.articles import PublishedData
+    from tests.publish.article_data import criteria_for
+
+    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+
+
+@pytest.mark.parametrize("code", sorted(FINNISH_FORMS))
+def test_every_region_is_inflected_in_a_finnish_article(bundled, code):
+    (article,) = build_articles(bundled, region=code, langs=("fi",), types=("overview",))
+    name, inessive, genitive, elative = FINNISH_FORMS[code]
+    assert article.title == f"Naiset ja miehet eri aloilla: {name} ja koko maa"
+    assert f"ovat {inessive} ja koko maassa" in article.summary
+    assert f"joten {genitive} lukuja ei voi niistä laskea" in article.body
+    assert f"kertoo luvut myös {elative}." in article.body
+
+
+@pytest.fixture(scope="module")
+def regional():
+    """SYNTHETIC: the collect stage's 115s-style occupations plus field tables made here."""
+    counts = pd.concat([regional_counts(), synthetic_field_counts()], ignore_index=True)
+    return published_from(counts, synthetic_sources(counts))
+
+
+@pytest.fixture(scope="module")
+def regional_articles(regional):
+    return build_articles(regional, region="MK17", date="2026-11-28")
+
+
+def test_every_type_is_written_for_mk17_from_regional_tables(regional, regional_articles):
+    assert {(a.lang, a.kind) for a in regional_articles} == {
+        (lang, kind) for lang in ("fi", "sv", "en") for kind in ARTICLE_TYPES
+    }
+    fi = {a.slug: a.body for a in regional_articles if a.lang == "fi"}
+    idx = regional.indices
+    d = idx[
+        idx["region_code"].eq("MK17")
+        & idx["measure"].eq("employed")
+        & idx["level"].eq(3)
+        & idx["year"].eq(2023)
+        & idx["index"].eq("dissimilarity")
+    ]["value"].iloc[0]
+    overview = fi["eriytyminen-pohjois-pohjanmaa"]
+    assert f"erilaisuusindeksi D oli Pohjois-Pohjanmaalla {fmt_index(d)}" in overview
+    assert "Koko maassa D oli samana vuonna" in overview
+    assert "tasapaino run --source live" not in overview
+    fields = fi["koulutusalat-pohjois-pohjanmaa"]
+    assert "Naisten osuus oli Pohjois-Pohjanmaalla" in fields
+    care = fi["pojat-hoitoalalle-pohjois-pohjanmaa"]
+    assert "**Terveydenhuollon erityisasiantuntijat, 2023:** Pohjois-Pohjanmaalla naisia" in care
+    assert "eli miesten osuus" in care
+    changes = fi["mita-muuttui-pohjois-pohjanmaa"]
+    assert "Vuodesta 2022 vuoteen 2023" in changes and "Pohjois-Pohjanmaalla" in changes
+    scorecard = fi["tasa-arvokriteerit-pohjois-pohjanmaa"]
+    assert "### Työlliset Pohjois-Pohjanmaalla, 2023" in scorecard
+
+
+def test_regional_articles_state_only_published_numbers(regional, regional_articles):
+    allowed = allowed_numbers(regional)
+    for article in regional_articles:
+        assert not unpublished_numbers(article.markdown, article.lang, allowed), article.root
+
+
+def test_regional_charts_compare_the_region_with_the_country(regional_articles):
+    article = next(a for a in regional_articles if a.lang == "fi" and a.kind == "fields")
+    chart = article.charts["degrees"]
+    data = [row for rows in chart.spec["datasets"].values() for row in rows if "area" in row]
+    assert {row["area"] for row in data} == {"Pohjois-Pohjanmaa", "Koko maa"}
