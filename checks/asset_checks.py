@@ -84,6 +84,15 @@ def counts_quality(
 
 
 @multi_asset_check(
+    specs=_specs("api_counts"),
+    description="The counts rules on the API tables (StatFin, Vipunen; live or replayed from "
+    "recorded responses) before they join the transcribed tables.",
+)
+def api_counts_quality(api_counts: pd.DataFrame) -> Iterator[AssetCheckResult]:
+    yield from results(check_dataset("api_counts", api_counts))
+
+
+@multi_asset_check(
     specs=_specs("unit_shares"),
     description="GX suite of unit_shares: schema, unique keys, total = women + men, shares "
     "in 0–1, known classes.",
@@ -110,6 +119,7 @@ def criteria_results_quality(criteria_results: pd.DataFrame) -> Iterator[AssetCh
 
 
 QUALITY_CHECKS: list[AssetChecksDefinition] = [
+    api_counts_quality,
     counts_quality,
     unit_shares_quality,
     segregation_indices_quality,

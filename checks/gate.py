@@ -32,7 +32,7 @@ def rules() -> dict[str, list[Rule]]:
 def dataset_views(
     name: str, df: pd.DataFrame, *, previous: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
-    if name == "counts":
+    if name in ("counts", "api_counts"):
         return views.counts_views(df, config(), previous)
     if name == "unit_shares":
         return views.unit_shares_views(df)

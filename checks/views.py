@@ -79,6 +79,7 @@ def counts_rows(df: pd.DataFrame) -> pd.DataFrame:
         rows[f"{col}_text"] = whole_number_text(text(df.get(col), n))
         rows[f"{col}_value"] = pd.to_numeric(rows[f"{col}_text"], errors="coerce")
     rows["status"] = text(df.get("status"), n)
+    rows["derivation"] = text(df.get("derivation"), n)
     known, listed = _unit_lookup(rows)
     rows["unit_in_code_list"] = known
     rows["code_list"] = listed

@@ -20,7 +20,7 @@ def test_data_docs_are_reproducible_and_complete(counts, shares, indices):
     second, _ = build_quality_files(datasets, run_date=dt.date(2026, 11, 28))
     assert first == second
     assert "quality/index.html" in first
-    assert any(n.startswith("quality/validations/counts.rows/") for n in first)
+    assert any(n.startswith("quality/validations/counts/rows/") for n in first)
     summary = json.loads(first["quality/summary.json"])
     assert summary["summary"]["errors"] == 0
     assert len(summary["checks"]) == len(outcomes)
