@@ -272,30 +272,50 @@ def _uncertainty(
     expected_reps: int,
     seed: int,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Per-table bootstrap intervals of every index and D, M expected under no segregation."""
+    """Per-table bootstrap intervals of every index and D, M expected under no segregation.
+
+    Each table draws from its own seeded stream (one numpy call for all its replicates); the
+    indices of all replicates of all tables with the same number of units are then computed in
+    one vectorised pass, so that the cost is the draws, not Python per table.
+    """
     n = len(keys)
     names = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS)
     low = {name: np.full(n, np.nan) for name in names}
     high = {name: np.full(n, np.nan) for name in names}
     expected = {name: np.full(n, np.nan) for name in EXPECTED_IDS}
     status = twogroup.table_status(women, men)
-    for i, key in enumerate(keys.itertuples(index=False, name=None)):
-        if status[i] != 0:
-            continue
-        nonempty = (women[i] + men[i]) > 0
-        w, m = women[i, nonempty], men[i, nonempty]
-        table_seed = _table_seed(seed, key)
+    nonempty = (women + men) > 0
+    sizes = nonempty.sum(1)
+    key_rows = list(keys.itertuples(index=False, name=None))
+    for size in np.unique(sizes[status == 0]):
+        tables = np.flatnonzero((status == 0) & (sizes == size))
+        w = np.stack([women[i, nonempty[i]] for i in tables])
+        m = np.stack([men[i, nonempty[i]] for i in tables])
+        boot = np.empty((len(tables), bootstrap_reps, 2, size))
+        chance = np.empty((len(tables), expected_reps, size))
+        for k, i in enumerate(tables):
+            table_seed = _table_seed(seed, key_rows[i])
+            if bootstrap_reps:
+                rng = np.random.default_rng(table_seed)
+                boot[k] = bootstrap.resample(np.stack([w[k], m[k]]), bootstrap_reps, rng)
+            if expected_reps:
+                rng = np.random.default_rng(table_seed)
+                chance[k] = bootstrap.random_allocation(w[k], m[k], expected_reps, rng)
         if bootstrap_reps:
-            summaries = bootstrap.bootstrap_two_group(
-                w, m, reps=bootstrap_reps, seed=table_seed, names=names
+            estimates, _ = twogroup.all_indices(w, m, with_class_shares=True)
+            values, _ = twogroup.all_indices(
+                boot[:, :, 0, :], boot[:, :, 1, :], with_class_shares=True
             )
             for name in names:
-                low[name][i] = summaries[name].ci_low
-                high[name][i] = summaries[name].ci_high
+                summary = bootstrap.summarize(estimates[name], values[name].T, level=0.95)
+                low[name][tables] = summary.ci_low
+                high[name][tables] = summary.ci_high
         if expected_reps:
-            exp = bootstrap.expected_two_group(w, m, reps=expected_reps, seed=table_seed)
-            expected["dissimilarity_expected"][i] = exp["dissimilarity"]
-            expected["mutual_information_m_expected"][i] = exp["mutual_information_m"]
+            t = (w + m)[:, None, :]
+            values, _ = twogroup.all_indices(chance, t - chance)
+            for name in EXPECTED_IDS:
+                base = values[name.removesuffix("_expected")]
+                expected[name][tables] = np.nanmean(base, axis=1)
     return low, high, expected
 
 

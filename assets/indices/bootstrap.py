@@ -185,18 +185,26 @@ def expected_two_group(
     rng = np.random.default_rng(seed)
     result = {n: np.full(w2.shape[0], np.nan) for n in names}
     for i in range(w2.shape[0]):
-        n_women = int(w2[i].sum())
         if t2[i].sum() == 0:
             continue
-        sim_w = rng.multivariate_hypergeometric(
-            t2[i], n_women, size=reps, method="marginals"
-        ).astype(np.float64)
+        sim_w = random_allocation(w2[i], t2[i] - w2[i], reps, rng)
         values, _ = twogroup.all_indices(sim_w, t2[i] - sim_w)
         for n in names:
             result[n][i] = np.nanmean(values[n]) if np.isfinite(values[n]).any() else np.nan
     if single:
         return {n: float(v[0]) for n, v in result.items()}
     return {n: v.reshape(w.shape[:-1]) for n, v in result.items()}
+
+
+def random_allocation(
+    women: np.ndarray, men: np.ndarray, reps: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Women per unit in ``reps`` tables with the same unit sizes and the same number of women,
+    the women placed at random (multivariate hypergeometric); shape (reps, units)."""
+    total = (women + men).astype(np.int64)
+    n_women = int(women.sum())
+    draws = rng.multivariate_hypergeometric(total, n_women, size=reps, method="marginals")
+    return draws.astype(np.float64)
 
 
 def _concat(parts: list[BootstrapSummary]) -> BootstrapSummary:
