@@ -22,8 +22,9 @@ depend on which year is the baseline.
   + units_changed       what units present in only one of the years add.
 
 Inputs are aligned arrays: the same groups (rows) and units (columns) in the same order in both
-years, with zeros for a unit or group absent in a year. Aligning codes across years (renamed or
-split occupations) is the caller's job: the functions cannot see codes.
+years, with zeros for a unit or group absent in a year. ``change_between_years`` does that
+alignment by unit code for one table of ``unit_shares``; harmonising codes that were renamed or
+split between the years is the caller's job.
 
 References: Karmel, T. & MacLachlan, M. (1988) Occupational sex segregation — increasing or
 decreasing? Economic Record 64(3), 187–195. Elbers, B. (2023) A method for studying differences in
@@ -37,6 +38,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 from assets.indices import multigroup, twogroup
@@ -193,4 +195,34 @@ def karmel_maclachlan_change(
         mix_effect=ip_fitted - ip1_common,
         composition_effect=ip2_common - ip_fitted,
         units_changed=(ip2 - ip1) - (ip2_common - ip1_common),
+    )
+
+
+def change_between_years(
+    unit_shares: pd.DataFrame, year1: int, year2: int
+) -> tuple[MutualInformationChange, KarmelMacLachlanChange]:
+    """Both decompositions for one table (one dimension, classification, level, measure and
+    region) of ``unit_shares`` between two years.
+
+    Units are aligned by ``unit_code``; units not ``in_indices`` or with a suppressed count are
+    left out of the year where that holds (they then count as added or removed). Raises
+    ValueError when the rows hold more than one table or a year is missing.
+    """
+    table_cols = ["dimension", "classification", "level", "measure", "region_code"]
+    rows = unit_shares[unit_shares["year"].isin([year1, year2])]
+    rows = rows[rows["in_indices"].fillna(False).astype(bool)]
+    rows = rows.dropna(subset=["women", "men"])
+    if rows.groupby(table_cols, dropna=False).ngroups != 1:
+        raise ValueError(f"select one table first: the rows hold {table_cols} combinations ≠ 1")
+    wide = rows.pivot_table(
+        index="unit_code", columns="year", values=["women", "men"], aggfunc="sum", fill_value=0
+    )
+    missing = [y for y in (year1, year2) if y not in set(rows["year"])]
+    if missing:
+        raise ValueError(f"no units with counts in year(s) {missing}")
+    w1, m1 = wide[("women", year1)].to_numpy(float), wide[("men", year1)].to_numpy(float)
+    w2, m2 = wide[("women", year2)].to_numpy(float), wide[("men", year2)].to_numpy(float)
+    return (
+        mutual_information_change(np.stack([w1, m1]), np.stack([w2, m2])),
+        karmel_maclachlan_change(w1, m1, w2, m2),
     )

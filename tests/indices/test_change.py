@@ -1,6 +1,7 @@
 """Change over time: IPF, Elbers' Shapley decomposition of M, Karmel–MacLachlan's IP split."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from assets.indices import change, multigroup, twogroup
@@ -95,3 +96,37 @@ def test_ip_change_counts_units_of_one_year_apart():
     assert r.units_changed != 0
     total = r.mix_effect + r.composition_effect + r.units_changed
     assert total == pytest.approx(r.difference, abs=1e-15)
+
+
+def test_change_between_years_aligns_units_by_code():
+    def rows(year, women, men, codes):
+        return pd.DataFrame(
+            {
+                "dimension": "occupation",
+                "classification": "synthetic",
+                "level": 1,
+                "measure": "synthetic_employed",
+                "region_code": "MK17",
+                "year": year,
+                "unit_code": codes,
+                "women": pd.array(women, dtype="Int64"),
+                "men": pd.array(men, dtype="Int64"),
+                "in_indices": True,
+            }
+        )
+
+    shares = pd.concat(
+        [
+            rows(2022, [30, 10], [10, 30], ["a", "b"]),
+            rows(2023, [15, 25, 4], [25, 15, 2], ["b", "a", "c"]),  # reordered, c is new
+        ]
+    )
+    m_change, ip_change = change.change_between_years(shares, 2022, 2023)
+    assert m_change.m1 == pytest.approx(twogroup.mutual_information([30, 10], [10, 30]))
+    assert m_change.m2 == pytest.approx(twogroup.mutual_information([25, 15, 4], [15, 25, 2]))
+    assert m_change.removals == pytest.approx(0, abs=1e-15)
+    assert m_change.additions != 0
+    # a and b have the same margins in both years: no mix effect among the common units
+    assert ip_change.mix_effect == pytest.approx(0, abs=1e-12)
+    with pytest.raises(ValueError, match="no units"):
+        change.change_between_years(shares, 2022, 2030)
