@@ -11,8 +11,13 @@ from assets.paths import snapshot_dir
 from assets.shares.compute import unit_shares
 
 # Fixtures for every test package: browser checks (tests/browser/harness.py) and the prepared
-# inputs of the release step (tests/publish/release_fixtures.py).
-pytest_plugins = ("tests.browser.harness", "tests.publish.release_fixtures")
+# inputs of the release step (tests/publish/release_fixtures.py), the articles' published
+# datasets (tests/publish/article_data.py).
+pytest_plugins = (
+    "tests.browser.harness",
+    "tests.publish.release_fixtures",
+    "tests.publish.article_data",
+)
 
 
 @pytest.fixture(scope="session")

@@ -65,12 +65,27 @@ class TableKey:
         )
 
 
+_USABLE: dict[tuple[int, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
 def _usable(shares: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The region's rows that an article can quote: counted in indices, with a share.
+
+    Every article asks for the same few regions many times; the filtered frame is kept per
+    (frame, region), the frame itself held so that a reused ``id`` can never match.
+    """
+    key = (id(shares), region)
+    hit = _USABLE.get(key)
+    if hit is not None and hit[0] is shares:
+        return hit[1]
     rows = shares[
         shares["region_code"].eq(region)
         & shares["in_indices"].fillna(False).astype(bool)
         & shares["women_share"].notna()
     ]
+    if len(_USABLE) > 64:
+        _USABLE.clear()
+    _USABLE[key] = (shares, rows)
     return rows
 
 

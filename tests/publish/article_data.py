@@ -1,9 +1,11 @@
 """Published datasets for the article tests: the bundled snapshot (real data) and a regional
 fixture in the live format (SYNTHETIC numbers, never published).
 
-The synthetic fixture joins the collect stage's 115s-style occupation rows for MK17 and SSS
-(``tests.collect.fixtures.regional_counts``) with field-of-education rows made here for the same
-two areas, so that every article type has a regional table to write about.
+Registered as a pytest plugin in ``tests/conftest.py``, so the session fixtures below are built
+once for all article tests. The synthetic fixture joins the collect stage's 115s-style
+occupation rows for MK17 and SSS (``tests.collect.fixtures.regional_counts``) with
+field-of-education rows made here for the same two areas, so that every article type has a
+regional table to write about.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import itertools
 
 import pandas as pd
+import pytest
 
 from assets.collect.classifications import load_regions
 from assets.contracts import COUNTS, conform
@@ -20,7 +23,7 @@ from assets.criteria.inputs import Inputs
 from assets.criteria.self_assessment import summarise
 from assets.indices.batch import segregation_indices
 from assets.shares.compute import unit_shares
-from publish.articles import PublishedData
+from publish.articles import PublishedData, build_articles
 
 SYNTHETIC_FIELDS = {
     # code: (fi, sv, en, women's share in per mille for MK17, for SSS)
@@ -136,3 +139,21 @@ def published_from(counts: pd.DataFrame, sources: pd.DataFrame) -> PublishedData
         sources=sources,
         counts=counts,
     )
+
+
+@pytest.fixture(scope="session")
+def bundled_published(counts, shares, indices, sources) -> PublishedData:
+    """The bundled snapshot's published datasets (real data), criteria applied."""
+    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+
+
+@pytest.fixture(scope="session")
+def mk17_articles(bundled_published):
+    """Every article type in every language for MK17 from the bundled data (charts not drawn)."""
+    return build_articles(bundled_published, region="MK17", date="2026-11-28")
+
+
+@pytest.fixture(scope="session")
+def country_articles(bundled_published):
+    """Every article type in every language for the whole country from the bundled data."""
+    return build_articles(bundled_published, region="SSS", date="2026-11-28")

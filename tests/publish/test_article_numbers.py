@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from publish.articles import PublishedData, build_articles
-from tests.publish.article_data import criteria_for
 from tests.publish.number_check import allowed_numbers, unpublished_numbers
 
 
-@pytest.fixture(scope="module")
-def published(counts, shares, indices, sources) -> PublishedData:
-    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+@pytest.fixture
+def published(bundled_published):
+    return bundled_published
 
 
-@pytest.mark.parametrize("region", ["MK17", "SSS"])
-def test_every_number_in_every_article_is_in_the_published_data(published, region):
+@pytest.mark.parametrize("articles", ["mk17_articles", "country_articles"])
+def test_every_number_in_every_article_is_in_the_published_data(published, articles, request):
     allowed = allowed_numbers(published)
     checked = 0
-    for article in build_articles(published, region=region, date="2026-11-28"):
+    for article in request.getfixturevalue(articles):
         bad = unpublished_numbers(article.markdown, article.lang, allowed)
         assert not bad, (article.root, bad)
         checked += 1

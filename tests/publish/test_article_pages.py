@@ -12,7 +12,6 @@ from publish.articles import PublishedData, build_articles, files_of
 from publish.articles.render import Article, environment
 from publish.release import write_release
 from tests.browser.harness import check_page, serve_directory
-from tests.publish.article_data import criteria_for
 from tests.publish.release_fixtures import RUN_DATE
 
 PAGES = (
@@ -25,8 +24,8 @@ PAGES = (
 
 
 @pytest.fixture(scope="module")
-def published(counts, shares, indices, sources) -> PublishedData:
-    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+def published(bundled_published) -> PublishedData:
+    return bundled_published
 
 
 @pytest.fixture(scope="module")

@@ -59,12 +59,9 @@ def test_swedish_and_english_use_prepositions():
     assert region_names("SSS", "sv").in_ == "i hela landet"
 
 
-@pytest.fixture(scope="module")
-def bundled(counts, shares, indices, sources):
-    from publish.articles import PublishedData
-    from tests.publish.article_data import criteria_for
-
-    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+@pytest.fixture
+def bundled(bundled_published):
+    return bundled_published
 
 
 @pytest.mark.parametrize("code", sorted(FINNISH_FORMS))
@@ -126,5 +123,7 @@ def test_regional_articles_state_only_published_numbers(regional, regional_artic
 def test_regional_charts_compare_the_region_with_the_country(regional_articles):
     article = next(a for a in regional_articles if a.lang == "fi" and a.kind == "fields")
     chart = article.charts["degrees"]
-    data = [row for rows in chart.spec["datasets"].values() for row in rows if "area" in row]
+    data = [
+        row for layer in chart.spec["layer"] for row in layer["data"]["values"] if "area" in row
+    ]
     assert {row["area"] for row in data} == {"Pohjois-Pohjanmaa", "Koko maa"}

@@ -8,10 +8,9 @@ import re
 import pytest
 import yaml
 
-from publish.articles import ARTICLE_TYPES, PublishedData, build_articles
+from publish.articles import ARTICLE_TYPES, build_articles
 from publish.inflection import UnknownRegionError
 from publish.numbers import NBSP
-from tests.publish.article_data import criteria_for
 
 LANGS = ("fi", "sv", "en")
 EXPECTED_SLUGS = {
@@ -43,19 +42,19 @@ EXPECTED_SLUGS = {
 ALT_WORDS = {"fi": "kaavio", "sv": "diagram", "en": "chart"}
 
 
-@pytest.fixture(scope="module")
-def published(counts, shares, indices, sources) -> PublishedData:
-    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+@pytest.fixture
+def published(bundled_published):
+    return bundled_published
 
 
-@pytest.fixture(scope="module")
-def mk17(published):
-    return build_articles(published, region="MK17", date="2026-11-28")
+@pytest.fixture
+def mk17(mk17_articles):
+    return mk17_articles
 
 
-@pytest.fixture(scope="module")
-def country(published):
-    return build_articles(published, region="SSS", date="2026-11-28")
+@pytest.fixture
+def country(country_articles):
+    return country_articles
 
 
 def front_matter(markdown: str) -> dict:
