@@ -130,3 +130,37 @@ def test_a_live_run_missing_a_table_fails_naming_the_listing(local_services, cap
     )
     assert "/pxweb/fi/StatFin/tyokay; find the table" in err
     assert not (tmp_path / "dist" / "latest").exists()
+
+
+def test_snapshot_refresh_records_what_a_default_run_then_replays(local_services, capsys):
+    pxweb, _, tmp_path = local_services
+    from pipelines.cli import main
+
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(data_dir() / "snapshot", snapshot)
+    assert main(["snapshot", "refresh", "--snapshot", str(snapshot), "--only", "tyokay/115s"]) == 0
+    recorded = snapshot / "recorded" / "statfin" / "tyokay" / "115s" / "employed"
+    assert len(list(recorded.glob("*-data.json"))) == 1
+    assert list((snapshot / "recorded" / "statfin" / "_service").glob("*-config.json"))
+    assert main(["snapshot", "verify", "--snapshot", str(snapshot)]) == 0
+
+    resources = {
+        "snapshot": SnapshotSource(directory=str(snapshot)),
+        "statfin": StatFinApi(live=False),
+        "vipunen": VipunenApi(live=False),
+    }
+    pxweb.log.clear()
+    replayed = materialize([api_counts], resources=resources).output_for_node("api_counts")
+    assert pxweb.log == []  # offline: nothing asked of the service
+    live = materialize(
+        [api_counts],
+        resources={**resources, "statfin": StatFinApi(live=True, archive_dir=str(tmp_path / "a"))},
+    ).output_for_node("api_counts")
+    columns = [c for c in live.columns if c != "retrieved_at"]
+    pd.testing.assert_frame_equal(live[columns], replayed[columns])
+
+    data = next(recorded.glob("*-data.json"))
+    data.write_bytes(data.read_bytes() + b" ")
+    capsys.readouterr()
+    assert main(["snapshot", "verify", "--snapshot", str(snapshot)]) == 1
+    assert "differs from the SHA-256" in capsys.readouterr().err
