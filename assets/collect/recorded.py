@@ -55,6 +55,7 @@ def write_exchanges(directory: Path, exchanges: Iterable[Exchange]) -> list[Path
             "retrieved_at": exchange.retrieved_at,
             "sha256": exchange.sha256,
             "bytes": len(exchange.body),
+            "source_updated": source_updated(exchange),
         }
         (staging / f"{stem}.request.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -64,6 +65,21 @@ def write_exchanges(directory: Path, exchanges: Iterable[Exchange]) -> list[Path
         shutil.rmtree(directory)
     staging.rename(directory)
     return written
+
+
+def source_updated(exchange: Exchange) -> str:
+    """The source's own update time carried by a response: json-stat2 ``updated``, or the
+    newest ``updated`` of a folder listing, or Vipunen's ``tietojoukkoPaivitettyPvm``."""
+    try:
+        doc = exchange.json()
+    except ValueError:
+        return ""
+    if isinstance(doc, dict):
+        return str(doc.get("updated") or "")
+    if isinstance(doc, list) and doc and isinstance(doc[0], dict):
+        stamps = [str(d.get("updated") or d.get("tietojoukkoPaivitettyPvm") or "") for d in doc]
+        return max(stamps)
+    return ""
 
 
 def read_exchanges(directory: Path) -> list[Exchange]:

@@ -3,6 +3,8 @@ their own work; recordings are verified."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -89,3 +91,9 @@ def test_recordings_keep_request_url_and_time(service, tmp_path):
     assert [e.kind for e in exchanges] == ["metadata-fi", "metadata-sv", "metadata-en", "data"]
     assert exchanges[-1].url == f"{ROOT}/fi/StatFin/tyokay/115s.px"
     assert exchanges[-1].retrieved_at == "2026-11-28T06:00:00Z"
+    sidecar = sorted(
+        (tmp_path / "statfin" / "tyokay" / "115s" / "employed").glob("*-data.request.json")
+    )
+    meta = json.loads(sidecar[0].read_text(encoding="utf-8"))
+    assert meta["source_updated"] == "2025-06-03T05:00:00Z" and meta["method"] == "POST"
+    assert json.loads(meta["request_body"])["query"][0]["code"] == "ammatti_104_20161021"
