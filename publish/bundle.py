@@ -52,7 +52,8 @@ def sources_list(catalog: pd.DataFrame) -> list[dict[str, str]]:
         seen.setdefault(
             row["source_table"],
             {
-                "title": f"{publisher}: {row['statistic_fi']} — {row['title_en']}",
+                "title": f"{publisher}: {row['statistic_fi']} — "
+                f"{row['title_en'] or row['title_fi'] or row['source_table']}",
                 "path": row["url"],
                 "updated": str(row["published"])[:10],
             },

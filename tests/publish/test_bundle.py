@@ -150,3 +150,35 @@ def test_optional_self_assessment_summary_is_published_when_present(
     write_release(tmp_path, "r1", files)
     report = frictionless.validate(str(tmp_path / "latest" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_live_sources_name_statfin_and_vipunen():
+    catalog = pd.DataFrame(
+        [
+            {
+                "source": "vipunen",
+                "source_table": "vipunen/amk_opiskelijat",
+                "measure": "polytechnic_students",
+                "title_fi": "Ammattikorkeakoulujen opiskelijat",
+                "title_en": "",
+                "statistic_fi": "Vipunen – opetushallinnon tilastopalvelu",
+                "url": "https://api.vipunen.fi/api/resources/amk_opiskelijat/data",
+                "published": "2026-10-01",
+            },
+            {
+                "source": "statfin",
+                "source_table": "tyokay/115s",
+                "measure": "employed",
+                "title_fi": "Työlliset ammatin mukaan",
+                "title_en": "Employed persons by occupation",
+                "statistic_fi": "Tilastokeskus, StatFin-tietokanta",
+                "url": "https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/tyokay/115s.px",
+                "published": "2025-11-20",
+            },
+        ]
+    )
+    statfin, vipunen = bundle.sources_list(catalog)
+    assert statfin["title"].startswith("Tilastokeskus / Statistics Finland: ")
+    assert statfin["updated"] == "2025-11-20" and statfin["path"].endswith("115s.px")
+    assert vipunen["title"].startswith("Vipunen")
+    assert vipunen["title"].endswith("— Ammattikorkeakoulujen opiskelijat")
