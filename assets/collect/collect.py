@@ -23,7 +23,7 @@ from assets.collect.recorded import exchange_dir, read_exchanges, write_exchange
 from assets.collect.statfin import StatFinClient, find_variable, parse_metadata
 from assets.collect.tables import StatFinTable, VipunenResource
 from assets.collect.vipunen import VipunenClient
-from assets.contracts import COUNTS
+from assets.contracts import COUNTS, conform
 
 
 @dataclass
@@ -123,8 +123,6 @@ def combine(collected: Sequence[Collected]) -> pd.DataFrame:
     """All API counts in one frame (empty with the contract's columns when nothing was read)."""
     frames = [c.counts for c in collected if c.counts is not None and not c.counts.empty]
     if not frames:
-        from assets.contracts import conform
-
         return conform(pd.DataFrame({c: [] for c in COUNTS.names}), COUNTS)
     return pd.concat(frames, ignore_index=True).sort_values(
         list(COUNTS.primary_key), ignore_index=True

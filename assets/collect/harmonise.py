@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import re
 from collections.abc import Sequence
 
@@ -57,8 +58,6 @@ def statfin_frame(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.DataF
 
 
 def _selection_of(exchange: Exchange) -> list[tuple[str, list[str]]]:
-    import json
-
     body = json.loads(exchange.request_body or "{}")
     return [(q["code"], q["selection"]["values"]) for q in body.get("query", [])]
 

@@ -82,7 +82,14 @@ class VipunenClient:
             archive=archive,
         )
 
-    def _get(self, spec: VipunenResource, path: str, kind: str, params: dict[str, str], validate):
+    def _get(
+        self,
+        spec: VipunenResource,
+        path: str,
+        kind: str,
+        params: dict[str, str],
+        validate: Callable[[bytes], None],
+    ) -> Exchange:
         return self.session.request(
             "GET",
             f"{self.root}/resources/{spec.resource}/{path}",
