@@ -69,3 +69,28 @@ def test_counts_are_typed_by_the_contract():
     counts = regional_counts()
     assert str(counts["count"].dtype) == "Int64"
     assert isinstance(counts["retrieved_at"].dtype, pd.DatetimeTZDtype)
+
+
+def test_a_total_that_does_not_match_women_plus_men_is_flagged_not_corrected():
+    import dataclasses
+    import json
+
+    from assets.collect.harmonise import statfin_counts
+    from tests.collect.fixtures import regional_exchanges, spec_115s
+
+    meta, data = regional_exchanges()
+    doc = json.loads(data.body)
+    # row-major cells (occupation, area, sex, year): (2, SSS, total, 2023) = (1, 0, 0, 2)
+    position = 1 * (2 * 3 * 3) + 0 * (3 * 3) + 0 * 3 + 2
+    assert doc["dimension"]["ammatti_104_20161021"]["category"]["index"]["2"] == 1
+    doc["value"][position] += 5
+    changed = dataclasses.replace(data, body=json.dumps(doc).encode())
+    counts = statfin_counts(spec_115s(), [meta, changed])
+    flagged = counts[counts["derivation"].ne("")]
+    assert set(zip(flagged["unit_code"], flagged["region_code"], flagged["year"], strict=True)) == {
+        ("2", "SSS", 2023)
+    }
+    women_men = int(flagged["count"].sum())
+    assert flagged["derivation"].iloc[0] == (
+        f"check: women + men = {women_men} but the source's total is {women_men + 5}"
+    )
