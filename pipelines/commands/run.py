@@ -43,6 +43,8 @@ def handle(args: argparse.Namespace) -> int:
     }
     if args.source == "live":
         run_config["resources"].update(live_resources(args.full_refresh))
+    elif args.full_refresh:
+        raise UsageError("--full-refresh: only meaningful with --source live; add it or drop this")
     if args.snapshot:
         snapshot = Path(args.snapshot)
         if not (snapshot / "transcribed" / "sources.yaml").is_file():

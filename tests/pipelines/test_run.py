@@ -55,3 +55,8 @@ def test_a_live_run_with_a_malformed_api_root_is_a_usage_error(capsys, tmp_path,
 def test_snapshot_folder_is_checked(capsys, tmp_path):
     assert main(["run", "--out", str(tmp_path), "--snapshot", str(tmp_path / "nope")]) == 2
     assert "not a snapshot folder" in capsys.readouterr().err
+
+
+def test_full_refresh_without_live_is_a_usage_error(capsys, tmp_path):
+    assert main(["run", "--out", str(tmp_path), "--full-refresh"]) == 2
+    assert "--full-refresh: only meaningful with --source live" in capsys.readouterr().err
