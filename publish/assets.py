@@ -139,8 +139,8 @@ def release(
         code_version=code_version(),
         previous=load_previous(root, rid),
         warnings=warnings,
+        extra_files=quality_report,  # checks/: GX Data Docs of this run's suites, quality/…
     )
-    files.update(quality_report)  # checks/: GX Data Docs of this run's suites, quality/…
     path = write_release(root, rid, files)
     context.log.info(f"release {rid} written to {path}")
     return MaterializeResult(

@@ -104,8 +104,10 @@ def build(
     code_version: str,
     previous: Previous | None = None,
     warnings: list[changelog.CheckWarning] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """All files of a release except SHA256SUMS, path → bytes."""
+    """All files of a release except SHA256SUMS, path → bytes. ``extra_files`` (such as the
+    quality report under ``quality/``) are published as they are and linked from the page."""
     previous = previous or Previous()
     files: dict[str, bytes] = {}
     resources = []
@@ -122,6 +124,7 @@ def build(
         datapackage.resource(SOURCES, dataset_meta("sources"), len(sources_df), sources_csv)
     )
     files.update(articles)
+    files.update(extra_files or {})
     rid = release_id(datasets["counts"], run_date)
     meta = package_meta()
     citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")

@@ -184,7 +184,7 @@ def render_pages(
     articles = article_links(files)
     extra = [
         name
-        for name in ("CHANGELOG.md", "CITATION.cff", "datapackage.json")
+        for name in ("CHANGELOG.md", "CITATION.cff", "datapackage.json", "quality/index.html")
         if name in files or name == "datapackage.json"
     ]
     out = {}

@@ -11,6 +11,10 @@ from tests.browser.harness import check_page, serve_directory
 from tests.publish.release_fixtures import RUN_DATE
 
 PAGES = ("index.html", "index.sv.html", "index.en.html")
+QUALITY_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Quality (synthetic)'
+    "</title></head><body><main><h1>Synthetic quality report</h1></main></body></html>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +27,7 @@ def dist(release_datasets, sources, synthetic_articles, tmp_path_factory):
     )
     write_release(root, bundle.release_id(release_datasets["counts"], earlier), first)
     previous = bundle.Previous(history=["20201105-20261001"])
+    quality = {"quality/index.html": QUALITY_PAGE.encode("utf-8")}
     files = bundle.build(
         release_datasets,
         sources,
@@ -30,6 +35,7 @@ def dist(release_datasets, sources, synthetic_articles, tmp_path_factory):
         run_date=RUN_DATE,
         code_version="test",
         previous=previous,
+        extra_files=quality,
     )
     write_release(root, bundle.release_id(release_datasets["counts"], RUN_DATE), files)
     return root
@@ -49,6 +55,7 @@ def test_finnish_page_lists_datasets_downloads_dictionary_and_history(dist):
     assert 'href="../releases/20201105-20261001/"' in html
     assert 'href="articles/en/test/index.html"' in html
     assert 'href="articles/fi/testi/index.md"' in html
+    assert 'href="quality/index.html"' in html
     assert "CC BY 4.0" in html and "Lähde: Tilastokeskus" in html
     assert "<script" not in html  # readable without JavaScript
 
