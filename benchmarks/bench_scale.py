@@ -1,0 +1,189 @@
+"""Scale: a SYNTHETIC national table at the finest grain through counts → indices → publish.
+
+309 municipalities × 420 occupations × 2 sexes × 25 years = 6 489 000 rows of ``counts``, all
+made up (benchmarks/synthetic.py: log-normal unit sizes, Beta women's shares) and clearly
+labelled: region codes ``SYN001``…, unit codes ``S0001``…, source ``synthetic``. Never published.
+
+Stages, each the project's own code, in one process as a run would do them:
+  counts   conform the generated rows to the ``counts`` contract (assets/contracts.py)
+  shares   ``unit_shares`` (assets/shares/compute.py)
+  indices  ``segregation_indices`` with its bootstrap intervals (assets/indices/batch.py)
+  publish  ``bundle.build`` (CSV, Excel CSV, Parquet, datapackage.json) and ``write_release``
+           into benchmarks/.data/ (git-ignored), then deleted
+
+Run:  .venv/bin/python benchmarks/bench_scale.py [--years 25] [--regions 309] [--units 420]
+Prints a Markdown section for benchmarks/RESULTS.md. Target (issue 9): ≤ 120 s, ≤ 4 GB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synthetic import two_group_tables  # noqa: E402
+
+from assets.contracts import COUNTS, CRITERIA_RESULTS, SOURCES, conform  # noqa: E402
+from assets.indices.batch import segregation_indices  # noqa: E402
+from assets.shares.compute import unit_shares  # noqa: E402
+from publish import bundle  # noqa: E402
+from publish.release import write_release  # noqa: E402
+
+FIRST_YEAR = 1999
+
+
+def peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def synthetic_counts(n_regions: int, n_units: int, n_years: int, seed: int = 2026) -> pd.DataFrame:
+    """SYNTHETIC ``counts`` rows: region × year tables of ``n_units`` occupations, both sexes."""
+    n_tables = n_regions * n_years
+    women, men = two_group_tables(n_tables, n_units, seed)
+    t = np.repeat(np.arange(n_tables), n_units * 2)
+    unit = np.tile(np.repeat(np.arange(n_units), 2), n_tables)
+    regions = np.array([f"SYN{i:03d}" for i in range(1, n_regions + 1)])
+    region_names = np.array([f"Synteettinen kunta {i}" for i in range(1, n_regions + 1)])
+    units = np.array([f"S{i:04d}" for i in range(n_units)])
+    names = np.array([f"Synteettinen ammatti {i}" for i in range(n_units)])
+    region_idx = t // n_years
+    n = len(t)
+
+    def cat(codes: np.ndarray, labels: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, labels)
+
+    one = np.zeros(n, dtype=np.int8)
+    df = pd.DataFrame(
+        {
+            "source": cat(one, np.array(["synthetic"])),
+            "source_table": cat(one, np.array(["synthetic/finest"])),
+            "dimension": cat(one, np.array(["occupation"])),
+            "classification": cat(one, np.array(["ammatti_2010"])),
+            "level": np.full(n, 5, dtype=np.int64),
+            "measure": cat(one, np.array(["employed"])),
+            "unit_code": cat(unit, units),
+            "unit_name_fi": cat(unit, names),
+            "unit_name_sv": cat(unit, names),
+            "unit_name_en": cat(unit, names),
+            "region_code": cat(region_idx, regions),
+            "region_name_fi": cat(region_idx, region_names),
+            "year": FIRST_YEAR + t % n_years,
+            "sex": cat(np.tile([0, 1], n // 2), np.array(["women", "men"])),
+            "count": np.stack([women, men], axis=-1).ravel().astype(np.int64),
+            "status": cat(one, np.array([""])),
+            "retrieved_at": pd.Timestamp("2026-11-28", tz="UTC"),
+            "source_updated": pd.Timestamp("2026-11-28", tz="UTC"),
+        }
+    )
+    for column in COUNTS.names:
+        if column not in df:
+            df[column] = cat(one, np.array([""]))
+    return df
+
+
+def catalog() -> pd.DataFrame:
+    row = {c: "" for c in SOURCES.names}
+    row.update(source="synthetic", source_table="synthetic/finest", measure="employed")
+    row.update(title_fi="SYNTEETTINEN skaalaustesti – ei oikeaa dataa", published="2026-11-28")
+    row["men_derived"] = False
+    return conform(pd.DataFrame([row]), SOURCES)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", type=int, default=309)
+    parser.add_argument("--units", type=int, default=420)
+    parser.add_argument("--years", type=int, default=25)
+    args = parser.parse_args()
+    out = ROOT / "benchmarks" / ".data" / "scale"
+    shutil.rmtree(out, ignore_errors=True)
+    timings: list[tuple[str, float, float, int]] = []
+    started = time.perf_counter()
+
+    def stage(name: str, fn, rows_of=len):
+        t0, c0 = time.perf_counter(), cpu_s()
+        result = fn()
+        timings.append((name, time.perf_counter() - t0, cpu_s() - c0, rows_of(result)))
+        # Progress on stderr, so a run stopped early still tells where the time went.
+        print(
+            f"{name}: {timings[-1][1]:.1f} s wall, {timings[-1][2]:.1f} s CPU, "
+            f"peak {peak_rss_gb():.2f} GB",
+            file=sys.stderr,
+            flush=True,
+        )
+        return result
+
+    generated = [
+        stage(
+            "generate SYNTHETIC rows",
+            lambda: synthetic_counts(args.regions, args.units, args.years),
+        )
+    ]
+    counts = stage("counts: conform to the contract", lambda: conform(generated.pop(), COUNTS))
+    shares = stage("unit_shares", lambda: unit_shares(counts))
+    indices = stage("segregation_indices (with bootstrap CIs)", lambda: segregation_indices(shares))
+    files = stage(
+        "publish: bundle.build (CSV, Excel CSV, Parquet, datapackage)",
+        lambda: bundle.build(
+            {
+                "counts": counts,
+                "unit_shares": shares,
+                "segregation_indices": indices,
+                "criteria_results": conform(
+                    pd.DataFrame(columns=CRITERIA_RESULTS.names), CRITERIA_RESULTS
+                ),
+            },
+            catalog(),
+            {},
+            run_date=dt.date(2026, 11, 28),
+            code_version="benchmark",
+        ),
+    )
+    size = sum(len(b) for b in files.values())
+    stage(
+        "publish: write_release (write, verify, rename, latest)",
+        lambda: write_release(out, bundle.release_id(counts, dt.date(2026, 11, 28)), files),
+        rows_of=lambda _: len(files),
+    )
+    total = time.perf_counter() - started
+    peak = peak_rss_gb()
+    shutil.rmtree(out, ignore_errors=True)
+
+    load = os.getloadavg()[0]
+    print("## Scale: finest national grain (bench_scale.py)\n")
+    print(
+        f"SYNTHETIC: {args.regions} municipalities × {args.units} occupations × 2 sexes × "
+        f"{args.years} years = {len(counts):,} counts rows; release {size / 1e6:.0f} MB in "
+        f"{len(files)} files; one run; load average {load:.1f}; Python {sys.version.split()[0]}.\n"
+    )
+    print("| stage | wall s | CPU s | rows (files) |\n|---|---:|---:|---:|")
+    for name, wall, cpu, rows in timings:
+        print(f"| {name} | {wall:.1f} | {cpu:.1f} | {rows:,} |")
+    verdict_t = "met" if total <= 120 else "NOT met"
+    verdict_m = "met" if peak <= 4 else "NOT met"
+    print(
+        f"\nTotal {total:.1f} s wall (target ≤ 120 s: {verdict_t}); peak resident memory "
+        f"{peak:.2f} GB (target ≤ 4 GB: {verdict_m}). Measured {dt.date.today().isoformat()}."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
