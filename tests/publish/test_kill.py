@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from publish.release import verify, write_release
+from publish.release import ReleaseError, verify, write_release
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 KILLS = 20
 SEED = 20261128
 
 
-def _start(root: Path, bundle: Path) -> subprocess.Popen[str]:
+def _start(root: Path, bundle: Path, *extra: str) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.publish.publish_worker", str(root), str(bundle)],
+        [sys.executable, "-m", "tests.publish.publish_worker", str(root), str(bundle), *extra],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -68,3 +68,24 @@ def test_sigkill_while_publishing_never_breaks_latest(release_files, tmp_path):
         _check_invariants(root)
     assert published > 0, "the child never got to publish: kills did not hit publishing"
     print(f"{KILLS} kills: {published} releases completed, {leftovers_seen} interrupted mid-write")
+
+
+@pytest.mark.timeout(120)
+def test_the_same_checks_catch_a_naive_writer(release_files, tmp_path):
+    """Negative control: writing in place and relinking ``latest`` breaks under SIGKILL."""
+    root = tmp_path / "dist"
+    bundle = tmp_path / "bundle.pickle"
+    bundle.write_bytes(pickle.dumps(dict(release_files)))
+    write_release(root, "20201105-20260000", release_files)
+    rng = random.Random(SEED)
+    broken = 0
+    for _ in range(8):
+        proc = _start(root, bundle, "--naive")
+        time.sleep(rng.uniform(0.05, 0.5))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+        try:
+            _check_invariants(root)
+        except (AssertionError, ReleaseError, OSError):
+            broken += 1
+    assert broken > 0
