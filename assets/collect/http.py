@@ -165,7 +165,7 @@ class ApiSession:
                     method,
                     url,
                     content=body_text.encode("utf-8") if body_text is not None else None,
-                    params=dict(params or {}),
+                    params=dict(params) if params else None,
                     headers={
                         **({"Content-Type": "application/json"} if body_text else {}),
                         **dict(headers or {}),
@@ -206,7 +206,7 @@ class ApiSession:
                             table=table,
                             kind=kind,
                             method=method,
-                            url=str(response.request.url.copy_with(query=None)),
+                            url=url,
                             request_body=body_text,
                             status=status,
                             body=response.content,

@@ -287,13 +287,12 @@ class StatFinClient:
     def limits(self) -> Limits:
         """The service's limits, read once per client; the rate limiter follows them."""
         if self._limits is None:
-            url = f"{self.root}/{self.languages[0]}/"
+            url = f"{self.root}/{self.languages[0]}/?config"  # exactly as documented
             exchange = self.session.request(
                 "GET",
                 url,
                 table="config",
                 kind="config",
-                params={"config": ""},
                 validate=_json_object,
             )
             self._limits = parse_limits(exchange.json())

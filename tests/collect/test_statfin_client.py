@@ -204,6 +204,8 @@ def test_every_response_is_archived_with_request_and_time(service):
     client.fetch_table(spec_115s())
     kinds = [e.kind for e in archived]
     assert kinds == ["config", "listing", "metadata-fi", "data", "data"]
+    assert archived[0].url == f"{ROOT}/fi/?config"
+    assert archived[1].url == f"{ROOT}/fi/StatFin/tyokay"
     data = archived[-1]
     assert data.url == f"{ROOT}/fi/StatFin/tyokay/115s.px" and data.method == "POST"
     assert json.loads(data.request_body)["response"] == {"format": "json-stat2"}
