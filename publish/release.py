@@ -33,8 +33,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from upath import UPath
-
 SUMS = "SHA256SUMS"
 LATEST = "latest"
 HIDDEN = "."
@@ -46,6 +44,8 @@ class ReleaseError(RuntimeError):
 
 def release_root(location: str | os.PathLike[str]) -> Any:
     """A local folder as a resolved ``pathlib.Path``; a URL (``s3://…``) as a ``UPath``."""
+    from upath import UPath  # with fsspec about 0.2 s: not paid when definitions load
+
     text = os.fspath(location)
     if "://" not in text or text.startswith("file://"):
         return Path(UPath(text).path if text.startswith("file://") else text).resolve()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import jinja2
 import yaml
 
 from publish.numbers import NBSP, fmt_decimal, fmt_int
@@ -170,6 +169,8 @@ def render_pages(
     history: list[str],
 ) -> dict[str, bytes]:
     """The three language versions of the data page, path → bytes."""
+    import jinja2  # imported here, not at module load: the code location loads without it
+
     package = json.loads(datapackage_json)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pandas as pd
 import yaml
 
@@ -66,6 +65,8 @@ def _entry(data: Any, location: Iterable[Any]) -> str:
 
 def validate_set(data: Any, path: Path) -> dict[str, Any]:
     """Return the set if it is valid; raise :class:`CatalogueError` naming file and entry."""
+    import jsonschema  # imported here: the code location loads without it
+
     where = _shown(path)
     if not isinstance(data, dict):
         raise CatalogueError(f"{where}: top level: expected a mapping of set fields, got {data!r}")
