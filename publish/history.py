@@ -18,10 +18,10 @@ def load_previous(root: Any, release_id: str) -> Previous:
     same inputs must compare against the same previous release and so give the same bytes.
     """
     earlier = earlier_ids(root, release_id)
-    valid = [r for r in earlier if is_valid(root / "releases" / r)] if earlier else []
-    if not valid:
+    # Newest first, stopping at the first that verifies: old releases are not re-hashed.
+    prev = next((r for r in reversed(earlier) if is_valid(root / "releases" / r)), None)
+    if prev is None:
         return Previous(history=earlier)
-    prev = valid[-1]
     parquet = read_file(root, prev, "data/counts.parquet")
     counts = pd.read_parquet(io.BytesIO(parquet)) if parquet is not None else None
     log = read_file(root, prev, "CHANGELOG.md")
