@@ -6,6 +6,7 @@ from pipelines.definitions import defs
 
 EXPECTED_ASSETS = {
     "transcribed_tables",
+    "api_counts",
     "source_catalog",
     "counts",
     "unit_shares",
@@ -35,3 +36,10 @@ def test_release_depends_on_every_dataset():
 
 def test_release_job_exists():
     assert defs.resolve_job_def("release_job").name == "release_job"
+
+
+def test_counts_reads_transcribed_and_api_tables_in_group_collect():
+    graph = defs.resolve_asset_graph()
+    node = graph.get(AssetKey("counts"))
+    assert {k.to_user_string() for k in node.parent_keys} >= {"transcribed_tables", "api_counts"}
+    assert graph.get(AssetKey("api_counts")).group_name == "collect"
