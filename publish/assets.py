@@ -5,6 +5,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetIn,
+    Config,
     DagsterEventType,
     MaterializeResult,
     MetadataValue,
@@ -21,6 +22,13 @@ GROUP = "publish"
 FOCUS_REGION = "MK17"
 
 
+class ArticlesConfig(Config):
+    """``region``: the region the articles are about, against the whole country (``MK01``…
+    ``MK21``, or ``SSS`` for the whole country alone); Pohjois-Pohjanmaa by default."""
+
+    region: str = FOCUS_REGION
+
+
 @asset(
     group_name=GROUP,
     description="Blog-ready articles in Finnish, Swedish and English (Markdown with front "
@@ -29,6 +37,7 @@ FOCUS_REGION = "MK17"
 )
 def articles(
     context: AssetExecutionContext,
+    config: ArticlesConfig,
     counts: pd.DataFrame,
     unit_shares: pd.DataFrame,
     segregation_indices: pd.DataFrame,
@@ -52,7 +61,7 @@ def articles(
         counts=counts,
         previous_counts=previous.counts,
     )
-    written = build_articles(published, region=FOCUS_REGION, date=run_date.isoformat())
+    written = build_articles(published, region=config.region, date=run_date.isoformat())
     files = files_of(written)
     context.add_output_metadata(
         {

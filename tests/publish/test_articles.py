@@ -11,6 +11,7 @@ import yaml
 from publish.articles import ARTICLE_TYPES, build_articles
 from publish.inflection import UnknownRegionError
 from publish.numbers import NBSP
+from tests.publish.number_check import allowed_numbers, unpublished_numbers
 
 LANGS = ("fi", "sv", "en")
 EXPECTED_SLUGS = {
@@ -151,3 +152,28 @@ def test_finnish_text_has_no_english_or_broken_letters(mk17, country):
 def test_an_unknown_region_is_refused_with_the_valid_codes(published):
     with pytest.raises(UnknownRegionError, match="MK17"):
         build_articles(published, region="MK99", langs=("fi",), types=("overview",))
+
+
+def test_revised_figures_are_reported_with_old_and_new_values(bundled_published):
+    from dataclasses import replace
+
+    previous = bundled_published.counts.copy()
+    # Pretend the previous release had 4 900 women among MK17's general upper secondary
+    # students in 2019; this release has 4 950 (../shared/data/README.md, files 8–9).
+    row = (
+        previous["measure"].eq("general_upper_secondary_students")
+        & previous["region_code"].eq("MK17")
+        & previous["year"].eq(2019)
+        & previous["sex"].eq("women")
+    )
+    assert previous.loc[row, "count"].tolist() == [4950]
+    previous.loc[row, "count"] = 4900
+    revised = replace(bundled_published, previous_counts=previous)
+    (fi,) = build_articles(revised, region="MK17", langs=("fi",), types=("changes",))
+    assert (
+        f"- Lukiolaiset, yleissivistävä koulutus, Pohjois-Pohjanmaa, 2019, naiset: "
+        f"4{NBSP}900 → 4{NBSP}950" in fi.body
+    )
+    assert not unpublished_numbers(fi.markdown, "fi", allowed_numbers(revised))
+    (same,) = build_articles(bundled_published, region="MK17", langs=("fi",), types=("changes",))
+    assert "julkaistuja lukuja ei ole korjattu" in same.body
