@@ -38,6 +38,7 @@ def test_datapackage_names_every_resource(release):
         "unit_shares",
         "segregation_indices",
         "criteria_results",
+        "self_assessment_summary",
         "sources",
     }
     assert doc["licenses"][0]["name"] == "CC-BY-4.0"
