@@ -83,29 +83,32 @@ def pack_long(
     n_tables = int(table_codes.max()) + 1 if len(table_codes) else 0
     n_regions = int(region_codes.max()) + 1 if len(region_codes) else 1
     n_units = int(unit_codes.max()) + 1 if len(unit_codes) else 0
+    n_blocks = n_tables * n_regions
+    if n_blocks * n_units * n_groups <= _DENSE_CELL_LIMIT:
+        unit_pos, width = unit_codes, n_units
+    else:
+        unit_pos, width = _renumber_within(
+            table_codes.astype(np.int64) * n_regions + region_codes, unit_codes, n_units
+        )
+    dropped = np.zeros(n_tables, dtype=np.int64)
+    values = counts
+    missing = np.isnan(counts)
+    if missing.any():
+        unit_key = (table_codes.astype(np.int64) * n_regions + region_codes) * width + unit_pos
+        bad_units = np.unique(unit_key[missing])
+        np.add.at(dropped, bad_units // (width * n_regions), 1)
+        values = np.where(np.isin(unit_key, bad_units), 0.0, counts)
+    # cell = ((table · regions + region) · groups + group) · width + unit: the bincount below is
+    # then already laid out as (table, region, group, unit), with no transposed copy.
     key = table_codes.astype(np.int64)
     if n_regions > 1:
         key *= n_regions
         key += region_codes
-    n_blocks = n_tables * n_regions
-    if n_blocks * n_units * n_groups <= _DENSE_CELL_LIMIT:
-        width = n_units
-        key *= width
-        key += unit_codes
-    else:
-        unit_pos, width = _renumber_within(key, unit_codes, n_units)
-        key *= width
-        key += unit_pos
-    missing = np.isnan(counts)
-    dropped = np.zeros(n_tables, dtype=np.int64)
-    values = counts
-    if missing.any():
-        bad_units = np.unique(key[missing])
-        np.add.at(dropped, bad_units // (width * n_regions), 1)
-        values = np.where(np.isin(key, bad_units), 0.0, counts)
     key *= n_groups
     key += group_codes
-    size = n_blocks * width * n_groups
+    key *= width
+    key += unit_pos
+    size = n_blocks * n_groups * width
     seen = np.zeros(size, dtype=bool)
     seen[key] = True
     if np.count_nonzero(seen) != len(key):
@@ -115,8 +118,7 @@ def pack_long(
             f"data row {again + 1} repeats the table, unit and group of data row {first + 1}"
         )
     dense = np.bincount(key, weights=values, minlength=size)
-    dense = dense.reshape(n_tables, n_regions, width, n_groups).transpose(0, 1, 3, 2)
-    return PackedTables(np.ascontiguousarray(dense), dropped)
+    return PackedTables(dense.reshape(n_tables, n_regions, n_groups, width), dropped)
 
 
 def _renumber_within(

@@ -137,20 +137,30 @@ def count_values(table: pa.Table, name: str) -> np.ndarray:
 
 
 def compute(
-    table: pa.Table,
+    path: Path,
     unit_col: str,
     group_col: str,
     count_col: str,
     within: str | None,
     by: list[str],
 ) -> tuple[pd.DataFrame, list[str]]:
-    """One row per ``by`` group with every index (and the within keys); notes for stderr."""
+    """One row per ``by`` group with every index (and the within keys); notes for stderr.
+
+    Reads the file itself so that the Arrow table has no other reference and can be released
+    as soon as its columns are coded: this keeps 16 million rows well under 1 GB.
+    """
+    named = [unit_col, group_col, count_col, *by, *([within] if within else [])]
+    table = read_input(path, named)
+    if table.num_rows == 0:
+        raise UsageError(f"--input {path}: no rows")
     count = count_values(table, count_col)
     group_codes, labels = _groups(code_column(table, group_col))
     unit_codes = code_column(table, unit_col).codes
     n_rows = table.num_rows
     region_codes = code_column(table, within).codes if within else np.zeros(n_rows, dtype=np.int64)
     table_codes, out = _tables(table, by)
+    del table  # the last reference: give the Arrow buffers back before the dense arrays
+    pa.default_memory_pool().release_unused()
     try:
         packed = pack_long(
             table_codes, region_codes, unit_codes, group_codes, count, n_groups=len(labels)
@@ -181,12 +191,19 @@ def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     a frame with each combination's labels (one row, no columns, without ``--by``)."""
     if not by:
         return np.zeros(table.num_rows, dtype=np.int64), pd.DataFrame(index=range(1))
+    runs = _runs(table, by)
+    if runs is not None:
+        # Rows come in runs of one combination (the usual sorted export): code each run once,
+        # reading the columns chunk by chunk without copying them.
+        lengths, coded = runs
+        sizes = [max(len(c.labels), 1) for c in coded]
+        combined = _mixed_radix([c.codes for c in coded], sizes)
+        uniques, run_codes = np.unique(combined, return_inverse=True)
+        codes = np.repeat(run_codes.astype(np.int64), lengths)
+        return codes, _labels(by, coded, sizes, uniques)
     coded = [code_column(table, c) for c in by]
     sizes = [max(len(c.labels), 1) for c in coded]
-    combined = coded[0].codes.astype(np.int64)
-    for c, size in zip(coded[1:], sizes[1:], strict=True):
-        combined *= size
-        combined += c.codes
+    combined = _mixed_radix([c.codes for c in coded], sizes)
     total = math.prod(sizes)
     if total <= _DIRECT_CODES:
         present = np.bincount(combined, minlength=total) > 0
@@ -195,6 +212,69 @@ def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
         codes = np.take(remap, combined, out=combined)
     else:
         codes, uniques = pd.factorize(combined, sort=True)
+    return codes.astype(np.int64, copy=False), _labels(by, coded, sizes, uniques)
+
+
+def _runs(table: pa.Table, by: list[str]) -> tuple[np.ndarray, list[Coded]] | None:
+    """Lengths of the runs of rows with one --by combination, and each column's codes at the
+    run starts; None when a column is neither dictionary-coded nor integer, or when there
+    is more than one run per 16 rows (then coding every row is cheaper)."""
+    n_rows = table.num_rows
+    columns = []
+    for name in by:
+        col = table.column(name)
+        if col.null_count or not (
+            pa.types.is_dictionary(col.type) or pa.types.is_integer(col.type)
+        ):
+            return None
+        dictionary = pa.types.is_dictionary(col.type)
+        chunks = [
+            (c.indices if dictionary else c).to_numpy(zero_copy_only=False) for c in col.chunks
+        ]
+        columns.append((col, dictionary, chunks))
+    change = np.zeros(n_rows, dtype=bool)
+    change[:1] = True
+    for _, _, chunks in columns:
+        pos = 0
+        previous = None
+        for a in chunks:
+            if len(a) == 0:
+                continue
+            change[pos + 1 : pos + len(a)] |= a[1:] != a[:-1]
+            if previous is not None and a[0] != previous:
+                change[pos] = True
+            previous = a[-1]
+            pos += len(a)
+    starts = np.flatnonzero(change)
+    if len(starts) > n_rows // 16:
+        return None
+    coded = []
+    for col, dictionary, chunks in columns:
+        ends = np.cumsum([len(a) for a in chunks])
+        chunk_of = np.searchsorted(ends, starts, side="right")
+        at_starts = np.empty(len(starts), dtype=np.int64)
+        for k in np.unique(chunk_of):
+            mask = chunk_of == k
+            at_starts[mask] = chunks[k][starts[mask] - (ends[k] - len(chunks[k]))]
+        if dictionary:
+            coded.append(Coded(at_starts, col.chunks[0].dictionary.to_pylist()))
+        else:
+            lo, hi = int(at_starts.min()), int(at_starts.max())
+            coded.append(Coded(at_starts - lo, list(range(lo, hi + 1))))
+    return np.diff(np.append(starts, n_rows)), coded
+
+
+def _mixed_radix(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """One int64 code per row from per-column codes (column 0 most significant)."""
+    combined = codes[0].astype(np.int64)
+    for c, size in zip(codes[1:], sizes[1:], strict=True):
+        combined *= size
+        combined += c
+    return combined
+
+
+def _labels(by: list[str], coded: list[Coded], sizes: list[int], uniques) -> pd.DataFrame:
+    """The --by labels of each combined code in ``uniques``."""
     out = pd.DataFrame(index=range(len(uniques)))
     rest = np.asarray(uniques, dtype=np.int64)
     parts = []
@@ -203,7 +283,7 @@ def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
         rest = rest // size
     for name, (c, code) in zip(by, reversed(parts), strict=True):
         out[name] = np.asarray(c.labels, dtype=object)[code] if len(c.labels) else []
-    return codes.astype(np.int64, copy=False), out
+    return out
 
 
 def _notes(
@@ -279,10 +359,14 @@ def handle(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else None
     if target is not None and not target.parent.exists():
         raise UsageError(f"--output {target}: folder {target.parent} does not exist")
-    table = read_input(Path(args.input), named)
-    if table.num_rows == 0:
-        raise UsageError(f"--input {args.input}: no rows")
-    out, notes = compute(table, args.unit_col, args.group_col, args.count_col, within, by)
+    out, notes = compute(
+        Path(args.input),
+        args.unit_col,
+        args.group_col,
+        args.count_col,
+        within,
+        by,
+    )
     keys = [*INDEX_NAMES, *(WITHIN_KEYS if within else ())]
     write(out[[*by, *keys]], keys, args.format, by, target)
     for note in notes:

@@ -1,5 +1,6 @@
 """``tasapaino indices``: exact JSON keys, nulls, --within, --by, formats and one-line errors."""
 
+import io
 import json
 import subprocess
 import sys
@@ -183,3 +184,26 @@ def test_missing_file_from_the_shell_exits_2_without_traceback(tmp_path):
         f"tasapaino indices: --input {tmp_path / 'no.csv'}: no such file; give a CSV or "
         "Parquet file"
     )
+
+
+def test_row_order_does_not_matter(tmp_path, capsys):
+    # Sorted rows are coded run by run, shuffled rows one by one: the results must agree.
+    src = pd.read_csv(REFERENCE / "schools00_white_black_by_state.csv")
+    shuffled = tmp_path / "shuffled.csv"
+    src.sample(frac=1.0, random_state=1).to_csv(shuffled, index=False)
+    _, sorted_out, _ = run(
+        capsys,
+        "--input",
+        str(REFERENCE / "schools00_white_black_by_state.csv"),
+        "--by",
+        "region",
+        "--format",
+        "csv",
+    )
+    code, shuffled_out, _ = run(
+        capsys, "--input", str(shuffled), "--by", "region", "--format", "csv"
+    )
+    assert code == 0
+    got = pd.read_csv(io.StringIO(shuffled_out))
+    expected = pd.read_csv(io.StringIO(sorted_out))
+    pd.testing.assert_frame_equal(got, expected, rtol=1e-12)
