@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from publish.articles import data as d
-from publish.articles.render import Article, source_line, template_module, text
+from publish.articles.render import Article, slugify, source_line, template_module, text
 from publish.charts import ChartTexts
 from publish.inflection import region_names
 
@@ -126,8 +124,6 @@ def assemble(
 
     ``make_charts(module)`` returns name → RenderedChart, using the words the template set.
     """
-    from publish.articles.render import slugify
-
     module = template_module(template, lang, {**context, "date": date})
     charts = make_charts(module)
     names = region_names(region, lang)
@@ -142,7 +138,3 @@ def assemble(
         body=str(module),
         charts=charts,
     )
-
-
-def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(rows)
