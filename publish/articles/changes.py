@@ -90,9 +90,11 @@ def change_block(published: d.PublishedData, section: dict[str, Any], lang: str)
     values = [v for _, v in series]
     extreme = ""
     if len(series) >= 3 and series[-1][0] == f["year"]:
-        if values[-1] == max(values):
+        # A new high or low must clear the same tolerance as a change, so that an index that
+        # "stayed the same" is never also called a record.
+        if direction(max(values[:-1]), values[-1], INDEX_TOLERANCE) == "up":
             extreme = "highest"
-        elif values[-1] == min(values):
+        elif direction(min(values[:-1]), values[-1], INDEX_TOLERANCE) == "down":
             extreme = "lowest"
     out.update(
         prev_year=prev,
