@@ -97,14 +97,18 @@ def run_with(name: str, instance: DagsterInstance, out_dir: Path, tmp_path: Path
     )
 
 
-def failed_checks(result) -> set[str]:
-    return {
-        e.asset_check_evaluation_data.check_name
+def failed_evaluations(result) -> list:
+    return [
+        e.asset_check_evaluation_data
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
         and not e.asset_check_evaluation_data.passed
         and e.asset_check_evaluation_data.severity.value == "ERROR"
-    }
+    ]
+
+
+def failed_checks(result) -> set[str]:
+    return {evaluation.check_name for evaluation in failed_evaluations(result)}
 
 
 def assert_behaves(name: str, instance, dist: Path, tmp_path: Path) -> None:
@@ -128,6 +132,11 @@ def assert_behaves(name: str, instance, dist: Path, tmp_path: Path) -> None:
         expected = spec.get("pipeline_fails", spec.get("fails", []))
         if not failing_steps:  # the collect steps read the file: the gate must say why
             assert set(expected) <= failed_checks(result), (name, failed_checks(result))
+            for evaluation in failed_evaluations(result):  # what the UI shows for the failure
+                assert {"failing", "checked", "sample", "failing_values", "fix"} <= set(
+                    evaluation.metadata
+                )
+                assert evaluation.metadata["failing"].value >= 1
     else:
         assert "counts" in released and not failed_checks(result), failed_checks(result)
 
