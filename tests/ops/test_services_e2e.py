@@ -27,7 +27,7 @@ from tests.ops.services import Service, graphql, wait_http, wait_tcp
 pytestmark = pytest.mark.timeout(300)
 
 START_TIMEOUT_S = 90
-RUN_TIMEOUT_S = 120
+RUN_TIMEOUT_S = 180
 
 LAUNCH = """
 mutation Launch($params: ExecutionParams!) {
