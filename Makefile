@@ -39,7 +39,7 @@ lint: install-dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 $(CHROMIUM):
-	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
+	$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 chromium: $(CHROMIUM)
 
