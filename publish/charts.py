@@ -29,15 +29,25 @@ REFERENCE_COLOUR = "#6F6F6F"  # grey: the comparison (whole country)
 SERIES_COLOURS = ("#0072B2", "#56B4E9", "#000000")  # further series: blue, sky blue, black
 TEXT_COLOUR = "#222222"
 BALANCED_BAND = (0.4, 0.6)
-LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
-FONT = "DejaVu Sans, sans-serif"  # Arial is not installed here: naming it costs ~25 % render time
+# d3-format number locales. Finnish and Swedish write a no-break space before the per cent sign
+# ("60 %"); giving it as the locale's ``percent`` formats axis labels without a label expression
+# per tick (an expression per label cost about a tenth of the drawing time).
+LOCALES: dict[str, dict[str, Any]] = {
+    "fi": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "percent": "\u00a0%"},
+    "sv": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "percent": "\u00a0%"},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "percent": "%"},
+}
+# Liberation Sans (Arial's metrics) is installed with the system; every letter costs time to
+# measure and rasterise, and its letters cost about a fifth less than DejaVu Sans's (measured in
+# benchmarks/bench_charts.py). Set once in ``config``: Vega passes it to every text.
+FONT = "Liberation Sans, sans-serif"
 WIDTH = 560
+_STYLE_PROPERTIES = ("align", "baseline", "dx", "dy", "fontSize", "fontWeight")
 CONFIG = {
     "background": "#ffffff",
     "font": FONT,
     "view": {"stroke": None},
-    "axis": {"labelFont": FONT, "titleFont": FONT, "labelColor": TEXT_COLOUR},
-    "legend": {"labelFont": FONT},
+    "axis": {"labelColor": TEXT_COLOUR},
 }
 
 
@@ -103,8 +113,6 @@ def _finish(
             "text": texts.title,
             "subtitle": [texts.subtitle, texts.source_line],
             "anchor": "start",
-            "font": FONT,
-            "subtitleFont": FONT,
             "subtitleColor": TEXT_COLOUR,
         },
         "description": texts.alt_text,
@@ -119,18 +127,17 @@ def _values(frame: pd.DataFrame) -> dict[str, Any]:
     return {"values": frame.to_dict("records")}
 
 
-def _percent_axis(lang: str, title: str | None = None) -> dict[str, Any]:
-    """Axis labels '60 %' in Finnish and Swedish (a no-break space before %), '60%' in English."""
-    expr = "replace(datum.label, '%', '\u00a0%')" if lang in ("fi", "sv") else "datum.label"
-    return {"format": ".0%", "labelExpr": expr, "title": title or None}
+def _percent_axis(title: str | None = None) -> dict[str, Any]:
+    """Axis labels '60 %' in Finnish and Swedish, '60%' in English (the sign comes from LOCALES)."""
+    return {"format": ".0%", "title": title or None}
 
 
-def _share_x(lang: str, title: str | None = None, field: str = "women_share") -> dict[str, Any]:
+def _share_x(title: str | None = None, field: str = "women_share") -> dict[str, Any]:
     return {
         "field": field,
         "type": "quantitative",
         "scale": {"domain": [0, 1]},
-        "axis": _percent_axis(lang, title),
+        "axis": _percent_axis(title),
     }
 
 
@@ -150,8 +157,20 @@ def _text(values: list[dict] | pd.DataFrame, mark: dict[str, Any], **encoding: A
     rows = values.to_dict("records") if isinstance(values, pd.DataFrame) else values
     return {
         "data": {"values": rows},
-        "mark": {"type": "text", "font": FONT, **mark},
+        "mark": {"type": "text", **mark},
         "encoding": encoding,
+    }
+
+
+def _styled_text(rows: list[dict[str, Any]], **encoding: Any) -> dict[str, Any]:
+    """One text layer whose rows carry their own style (the mark properties present in the first
+    row, e.g. ``align``, ``dx``, ``fontWeight``) and colour (``ink``), instead of a layer per style.
+    """
+    style = [k for k in rows[0] if k in _STYLE_PROPERTIES]
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "text", **{k: {"expr": f"datum.{k}"} for k in style}},
+        "encoding": {**encoding, "color": {"field": "ink", "type": "nominal", "scale": None}},
     }
 
 
@@ -176,7 +195,7 @@ def share_bars(
             "field": value,
             "type": "quantitative",
             "scale": {"domain": [0, 1]},
-            "axis": _percent_axis(lang, texts.value_title),
+            "axis": _percent_axis(texts.value_title),
         },
     }
     bars = {
@@ -232,7 +251,7 @@ def women_men_bars(
         "mark": {"type": "bar", "height": {"band": 0.8}},
         "encoding": {
             "y": y,
-            "x": _share_x(lang, None, "start"),
+            "x": _share_x(None, "start"),
             "x2": {"field": "end"},
             "color": {
                 "field": "sex",
@@ -242,49 +261,39 @@ def women_men_bars(
             },
         },
     }
-    lab = [
-        {"unit": u, "women_share": float(v), "label": fmt_percent(v, 1, lang)}
+    # Women's share sits inside the orange bar, or just right of it (white on green) when the
+    # bar is too short; the two sexes are named above the first bar, at its two ends. All these
+    # words are one text layer styled per row: each layer costs Vega a dataflow of its own.
+    value_style = {"dy": 0, "baseline": "middle", "fontSize": 11, "fontWeight": "normal"}
+    words = [
+        {
+            "unit": u,
+            "x": float(v),
+            "text": fmt_percent(v, 1, lang),
+            **(
+                {"align": "right", "dx": -4, "ink": TEXT_COLOUR}
+                if v >= 0.15
+                else {"align": "left", "dx": 4, "ink": "#ffffff"}
+            ),
+            **value_style,
+        }
         for u, v in zip(units["unit"], units["women_share"], strict=True)
     ]
-    x_value = {"field": "women_share", "type": "quantitative", "title": None}
-    inside = _text(
-        [r for r in lab if r["women_share"] >= 0.15],
-        {"align": "right", "dx": -4, "fontSize": 11, "color": TEXT_COLOUR},
-        y=y,
-        x=x_value,
-        text={"field": "label", "type": "nominal"},
-    )
-    outside = _text(
-        [r for r in lab if r["women_share"] < 0.15],
-        {"align": "left", "dx": 4, "fontSize": 11, "color": "#ffffff"},
-        y=y,
-        x=x_value,
-        text={"field": "label", "type": "nominal"},
-    )
-    heads = [
-        _text(
-            [{"unit": order[0], "x": x, "text": text}],
-            {
-                "align": align,
-                "baseline": "bottom",
-                "dy": -13,
-                "fontSize": 12,
-                "fontWeight": "bold",
-                "color": colour,
-            },
-            y=y,
-            x={"field": "x", "type": "quantitative", "title": None},
-            text={"field": "text", "type": "nominal"},
-        )
-        for x, text, align, colour in (
-            (0.0, women_label, "left", WOMEN_COLOUR),
-            (1.0, men_label, "right", MEN_COLOUR),
-        )
+    head_style = {"dx": 0, "dy": -13, "baseline": "bottom", "fontSize": 12, "fontWeight": "bold"}
+    words += [
+        {"unit": order[0], "x": 0.0, "text": women_label, "align": "left", "ink": WOMEN_COLOUR},
+        {"unit": order[0], "x": 1.0, "text": men_label, "align": "right", "ink": MEN_COLOUR},
     ]
-    height = max(120, 28 * len(order))
-    return _finish(
-        [_band(), bars, inside, outside, *heads], texts, lang, width=WIDTH - 200, height=height
+    for row in words[-2:]:
+        row.update(head_style)
+    labels = _styled_text(
+        words,
+        y=y,
+        x={"field": "x", "type": "quantitative", "title": None},
+        text={"field": "text", "type": "nominal"},
     )
+    height = max(120, 28 * len(order))
+    return _finish([_band(), bars, labels], texts, lang, width=WIDTH - 200, height=height)
 
 
 def region_dots(
@@ -320,7 +329,7 @@ def region_dots(
         "mark": {"type": "point", "filled": True, "size": 110, "opacity": 1},
         "encoding": {
             "y": y,
-            "x": _share_x(lang, texts.value_title),
+            "x": _share_x(texts.value_title),
             "color": colour,
             "shape": {
                 "field": "area",
@@ -330,28 +339,28 @@ def region_dots(
             },
         },
     }
+    # The focus area is named above its dot and the others below theirs, so that two dots close
+    # together never get overlapping names; one text layer styled per row does both.
     first = data[data["unit"] == order[0]]
-    first = first.assign(
-        label=[
-            f"{a} {fmt_percent(v, 1, lang)}"
+    names = _styled_text(
+        [
+            {
+                "unit": order[0],
+                "women_share": float(v),
+                "label": f"{a} {fmt_percent(v, 1, lang)}",
+                "dy": -13 if a == focus else 15,
+                "fontSize": 11,
+                "fontWeight": "bold",
+                "ink": FOCUS_COLOUR if a == focus else REFERENCE_COLOUR,
+            }
             for a, v in zip(first["area"], first["women_share"], strict=True)
-        ]
+        ],
+        y=y,
+        x={"field": "women_share", "type": "quantitative", "title": None},
+        text={"field": "label", "type": "nominal"},
     )
-    # The focus area is named above its dot and the others below theirs, so that two dots
-    # close together never get overlapping names.
-    names = [
-        _text(
-            first[(first["area"] == focus) == above],
-            {"dy": -13 if above else 15, "fontSize": 11, "fontWeight": "bold"},
-            y=y,
-            x={"field": "women_share", "type": "quantitative", "title": None},
-            text={"field": "label", "type": "nominal"},
-            color=colour,
-        )
-        for above in (True, False)
-    ]
     height = max(120, 34 * len(order))
-    return _finish([_band(), dots, *names], texts, lang, width=WIDTH - 200, height=height)
+    return _finish([_band(), dots, names], texts, lang, width=WIDTH - 200, height=height)
 
 
 def trend_lines(
@@ -374,7 +383,7 @@ def trend_lines(
     fmt = (lambda v: fmt_percent(v, 1, lang)) if kind == "share" else (lambda v: fmt_index(v, lang))
     data = data.assign(label=[fmt(v) for v in data["value"]])
     axis = (
-        _percent_axis(lang, texts.value_title)
+        _percent_axis(texts.value_title)
         if kind == "share"
         else {"format": ".2f", "title": texts.value_title or None}
     )
