@@ -11,12 +11,14 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from assets.contracts import SEGREGATION_INDICES, conform
 from assets.indices import bootstrap, decompose, multigroup, twogroup
+
+if TYPE_CHECKING:  # pandas only for the dataset: `tasapaino indices` never imports it
+    import pandas as pd
 
 TABLE_KEY = [
     "dimension",
@@ -210,6 +212,10 @@ def segregation_indices(
     intervals of ``bootstrap_reps`` multinomial resamples; each table's random stream is seeded
     from ``seed`` and its own key, so adding a table never changes another table's interval.
     """
+    import pandas as pd
+
+    from assets.contracts import SEGREGATION_INDICES, conform
+
     used = unit_shares[unit_shares["in_indices"].fillna(False).astype(bool)]
     if used.empty:
         return conform(pd.DataFrame(columns=SEGREGATION_INDICES.names), SEGREGATION_INDICES)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas only where classify runs: `tasapaino indices` never imports it
+    import pandas as pd
 
 CLASS_ORDER = ("women_over_90", "women_60_90", "balanced_40_60", "men_60_90", "men_over_90")
 
@@ -62,6 +65,8 @@ class ClassBounds:
 
 def classify(women: pd.Series, total: pd.Series, bounds: ClassBounds | None = None) -> pd.Series:
     """Segregation class of each unit; <NA> where the total is zero or a count is missing."""
+    import pandas as pd
+
     b = bounds or ClassBounds()
     w = pd.to_numeric(women).astype("Int64")
     t = pd.to_numeric(total).astype("Int64")

@@ -6,12 +6,20 @@ and null for the rest. Without ``--by`` the output is one JSON object with exact
 ``OUTPUT_KEYS`` (and the ``--within`` keys); with ``--by`` one row per group of those columns as
 CSV, Parquet or JSON lines. Undefined values are null; why is written to stderr as ``note:``
 lines, so that stdout stays machine-readable.
+
+pandas is not imported on the usual path (it alone takes about a second to import, and this
+command is timed as a whole process); only rare inputs (a --by column of floats, a count column
+that is not numeric) import it where they need it. pyarrow imports pandas too, whenever it
+converts between Arrow and numpy (``to_numpy``, ``pa.array``), so columns cross by their buffers
+(``_numbers``, ``_arrow_array``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.metadata
+import io
 import json
 import math
 import sys
@@ -19,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from pyarrow.pandas_compat import get_logical_type
 
 from assets.indices.batch import TWO_GROUPS, WITHIN_KEYS, pack_long, table_indices
 from assets.indices.twogroup import INDEX_NAMES
@@ -43,6 +51,34 @@ class Coded:
     labels: list
 
 
+# The output: column name → one value per --by group (labels as objects, indices as float64).
+Columns = dict[str, np.ndarray]
+
+
+def _numbers(array: pa.Array) -> np.ndarray:
+    """A read-only numpy view of a numeric Arrow array's values (null slots hold anything)."""
+    kind = "f" if pa.types.is_floating(array.type) else "u"
+    kind = "i" if pa.types.is_signed_integer(array.type) else kind
+    dtype = np.dtype(f"{kind}{array.type.bit_width // 8}")
+    if len(array) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(
+        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize
+    )
+
+
+def _column_numbers(col: pa.ChunkedArray) -> np.ndarray:
+    """A numeric column without nulls as one numpy array."""
+    parts = [_numbers(c) for c in col.chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _valid(array: pa.Array) -> np.ndarray:
+    """True where an Arrow array has a value, from its validity bitmap."""
+    bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
+    return bits[array.offset : array.offset + len(array)].astype(bool)
+
+
 def read_input(path: Path, columns: list[str]) -> pa.Table:
     """The needed columns of a CSV or Parquet file (by suffix), read by Arrow.
 
@@ -59,7 +95,9 @@ def read_input(path: Path, columns: list[str]) -> pa.Table:
             schema = pq.read_schema(path)
             _require(columns, schema.names, path)
             strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-            table = pq.read_table(path, columns=columns, read_dictionary=strings)
+            # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports pandas
+            with pq.ParquetFile(path, read_dictionary=strings) as parquet:
+                table = parquet.read(columns=columns)
         else:
             with path.open(encoding="utf-8") as f:
                 header = next(csv.reader(f), [])
@@ -95,16 +133,18 @@ def code_column(table: pa.Table, name: str) -> Coded:
         col = pc.dictionary_encode(col)
     if pa.types.is_dictionary(col.type):
         chunks = col.chunks
-        indices = [c.indices.to_numpy(zero_copy_only=False) for c in chunks]
+        indices = [_numbers(c.indices) for c in chunks]
         codes = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
         labels = chunks[0].dictionary.to_pylist() if chunks else []
         return Coded(codes, labels)
-    values = col.to_numpy()
-    if pa.types.is_integer(col.type) and len(values):
+    if pa.types.is_integer(col.type) and len(col):
+        values = _column_numbers(col)
         lo, hi = int(values.min()), int(values.max())
         if hi - lo < _DIRECT_CODES:
             return Coded(np.subtract(values, lo, dtype=np.int32), list(range(lo, hi + 1)))
-    codes, uniques = pd.factorize(values)
+    import pandas as pd  # floats, booleans, dates: rare enough to pay for the import
+
+    codes, uniques = pd.factorize(col.to_numpy())
     return Coded(codes.astype(np.int64), list(uniques))
 
 
@@ -114,6 +154,8 @@ def count_values(table: pa.Table, name: str) -> np.ndarray:
     if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
         if pa.types.is_null(col.type):
             return np.full(len(col), np.nan)
+        import pandas as pd  # only to explain the mistake
+
         text = col.to_pandas()
         values = pd.to_numeric(text, errors="coerce")
         bad = values.isna() & text.notna() & (text.astype(str).str.strip() != "")
@@ -125,7 +167,11 @@ def count_values(table: pa.Table, name: str) -> np.ndarray:
     arr = np.empty(len(col), dtype=np.float64)
     pos = 0
     for chunk in col.chunks:  # one float64 array, filled chunk by chunk (no int64 copy first)
-        arr[pos : pos + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
+        if chunk.null_count:
+            part = _numbers(pc.cast(chunk, pa.float64(), safe=False))
+            arr[pos : pos + len(chunk)] = np.where(_valid(chunk), part, np.nan)
+        else:
+            arr[pos : pos + len(chunk)] = _numbers(chunk)
         pos += len(chunk)
     if (arr < 0).any():
         row = int(np.flatnonzero(arr < 0)[0])
@@ -143,7 +189,7 @@ def compute(
     count_col: str,
     within: str | None,
     by: list[str],
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[Columns, list[str]]:
     """One row per ``by`` group with every index (and the within keys); notes for stderr.
 
     Reads the file itself so that the Arrow table has no other reference and can be released
@@ -173,7 +219,11 @@ def compute(
         out[key] = values[key]
     notes = _notes(out, by, keys, reasons, packed.dropped_units)
     if by:
-        out = out.sort_values(by, kind="stable", ignore_index=True)
+        # Sorted by the labels (not their codes), first --by column first, as pandas'
+        # sort_values did: np.unique ranks object labels by Python's own comparison.
+        ranks = [np.unique(out[c], return_inverse=True)[1].reshape(-1) for c in reversed(by)]
+        order = np.lexsort(ranks)
+        out = {name: column[order] for name, column in out.items()}
     return out, notes
 
 
@@ -186,11 +236,11 @@ def _groups(coded: Coded) -> tuple[np.ndarray, tuple[str, ...]]:
     return coded.codes, tuple(labels)
 
 
-def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, Columns]:
     """A code per combination of the ``by`` columns, in sorted order of the columns' codes, and
-    a frame with each combination's labels (one row, no columns, without ``--by``)."""
+    each combination's labels (no columns, for one table, without ``--by``)."""
     if not by:
-        return np.zeros(table.num_rows, dtype=np.int64), pd.DataFrame(index=range(1))
+        return np.zeros(table.num_rows, dtype=np.int64), {}
     runs = _runs(table, by)
     if runs is not None:
         # Rows come in runs of one combination (the usual sorted export): code each run once,
@@ -199,7 +249,8 @@ def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
         sizes = [max(len(c.labels), 1) for c in coded]
         combined = _mixed_radix([c.codes for c in coded], sizes)
         uniques, run_codes = np.unique(combined, return_inverse=True)
-        codes = np.repeat(run_codes.astype(np.int64), lengths)
+        # int32 is enough (fewer codes than rows) and halves the largest array written here.
+        codes = np.repeat(run_codes.astype(np.int32), lengths)
         return codes, _labels(by, coded, sizes, uniques)
     coded = [code_column(table, c) for c in by]
     sizes = [max(len(c.labels), 1) for c in coded]
@@ -211,7 +262,7 @@ def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
         remap = np.cumsum(present) - 1
         codes = np.take(remap, combined, out=combined)
     else:
-        codes, uniques = pd.factorize(combined, sort=True)
+        uniques, codes = np.unique(combined, return_inverse=True)
     return codes.astype(np.int64, copy=False), _labels(by, coded, sizes, uniques)
 
 
@@ -228,9 +279,7 @@ def _runs(table: pa.Table, by: list[str]) -> tuple[np.ndarray, list[Coded]] | No
         ):
             return None
         dictionary = pa.types.is_dictionary(col.type)
-        chunks = [
-            (c.indices if dictionary else c).to_numpy(zero_copy_only=False) for c in col.chunks
-        ]
+        chunks = [_numbers(c.indices if dictionary else c) for c in col.chunks]
         columns.append((col, dictionary, chunks))
     change = np.zeros(n_rows, dtype=bool)
     change[:1] = True
@@ -273,21 +322,23 @@ def _mixed_radix(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     return combined
 
 
-def _labels(by: list[str], coded: list[Coded], sizes: list[int], uniques) -> pd.DataFrame:
+def _labels(by: list[str], coded: list[Coded], sizes: list[int], uniques) -> Columns:
     """The --by labels of each combined code in ``uniques``."""
-    out = pd.DataFrame(index=range(len(uniques)))
+    out: Columns = {}
     rest = np.asarray(uniques, dtype=np.int64)
     parts = []
     for c, size in zip(reversed(coded), reversed(sizes), strict=True):
         parts.append((c, rest % size))
         rest = rest // size
     for name, (c, code) in zip(by, reversed(parts), strict=True):
-        out[name] = np.asarray(c.labels, dtype=object)[code] if len(c.labels) else []
+        out[name] = (
+            np.asarray(c.labels, dtype=object)[code] if len(c.labels) else np.zeros(0, object)
+        )
     return out
 
 
 def _notes(
-    out: pd.DataFrame,
+    out: Columns,
     by: list[str],
     keys: list[str],
     reasons: dict[str, np.ndarray],
@@ -299,8 +350,8 @@ def _notes(
     def where(tables: np.ndarray) -> str:
         if not by:
             return ""
-        first = ", ".join(f"{c}={out.at[int(tables[0]), c]}" for c in by)
-        return f" ({len(tables)} of {len(out)} groups, e.g. {first})"
+        first = ", ".join(f"{c}={out[c][int(tables[0])]}" for c in by)
+        return f" ({len(tables)} of {len(dropped)} groups, e.g. {first})"
 
     notes = []
     if dropped.any():
@@ -308,7 +359,7 @@ def _notes(
         notes.append(f"{int(dropped.sum())} unit(s) with a missing count left out{where(tables)}")
     grouped: dict[tuple[str, bytes], list[str]] = {}
     for key in keys:
-        for reason in pd.unique(reasons[key][reasons[key] != ""]):
+        for reason in dict.fromkeys(reasons[key][reasons[key] != ""].tolist()):
             tables = np.flatnonzero(reasons[key] == reason)
             grouped.setdefault((str(reason), tables.tobytes()), []).append(key)
     for (reason, raw), names in grouped.items():
@@ -320,28 +371,113 @@ def _json_value(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def write(out: pd.DataFrame, keys: list[str], fmt: str, by: list[str], target: Path | None) -> None:
-    """JSON object (no --by), JSON lines, CSV or Parquet, to ``target`` or stdout."""
+def write(out: Columns, keys: list[str], fmt: str, by: list[str], target: Path | None) -> None:
+    """JSON object (no --by), JSON lines, CSV or Parquet, to ``target`` or stdout.
+
+    The bytes are those pandas wrote before (``to_parquet``, ``to_csv``, records), without
+    importing pandas: see ``_arrow_table`` and ``_csv_text``.
+    """
     if fmt == "parquet":
         if target is None:
             raise UsageError("--format parquet needs --output FILE (Parquet is binary)")
-        out.to_parquet(target, index=False)
+        pq.write_table(_arrow_table(out), target)
         return
     if fmt == "csv":
-        text = out.to_csv(index=False, na_rep="")
+        text = _csv_text(out)
     elif not by:
-        row = out.iloc[0]
-        text = json.dumps({k: _json_value(row[k]) for k in keys}, ensure_ascii=False) + "\n"
+        text = json.dumps({k: _json_value(out[k][0]) for k in keys}, ensure_ascii=False) + "\n"
     else:
-        records = out.astype(object).where(out.notna(), None).to_dict("records")
+        columns = [[_plain(v) for v in _with_nulls(out[name])] for name in out]
         text = "".join(
-            json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False) + "\n"
-            for r in records
+            json.dumps(dict(zip(out, row, strict=True)), ensure_ascii=False) + "\n"
+            for row in zip(*columns, strict=True)
         )
     if target is None:
         sys.stdout.write(text)
     else:
         target.write_text(text, encoding="utf-8")
+
+
+def _with_nulls(column: np.ndarray) -> list:
+    """Python values of a column, None where a float is NaN."""
+    values = column.tolist()
+    if column.dtype.kind in "fO":
+        return [None if isinstance(v, float) and math.isnan(v) else v for v in values]
+    return values
+
+
+def _arrow_table(out: Columns) -> pa.Table:
+    """The Arrow table ``pandas.DataFrame.to_parquet(index=False)`` built, with its ``pandas``
+    schema metadata, so that pandas readers get the same frame back (labels as objects)."""
+    arrays = [_arrow_array(column) for column in out.values()]
+    meta = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": [
+            {
+                "name": name,
+                "field_name": name,
+                "pandas_type": get_logical_type(array.type),
+                "numpy_type": str(column.dtype),
+                "metadata": None,
+            }
+            for (name, column), array in zip(out.items(), arrays, strict=True)
+        ],
+        "attributes": {},
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": importlib.metadata.version("pandas"),
+    }
+    schema = pa.schema(
+        [pa.field(name, a.type) for name, a in zip(out, arrays, strict=True)],
+        metadata={b"pandas": json.dumps(meta).encode("utf-8")},
+    )
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _arrow_array(column: np.ndarray) -> pa.Array:
+    """The Arrow array ``pa.array(column, from_pandas=True)`` gives (NaN as null, labels as
+    strings or int64), built from buffers; other label types take the pandas route."""
+    if column.dtype == np.float64:
+        missing = np.isnan(column)
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+        data = pa.py_buffer(np.ascontiguousarray(column))
+        return pa.Array.from_buffers(pa.float64(), len(column), [validity, data])
+    values = column.tolist()
+    if values and all(type(v) is str for v in values):
+        encoded = [v.encode("utf-8") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        if offsets[-1] < 2**31:
+            buffers = [
+                None,
+                pa.py_buffer(offsets.astype(np.int32)),
+                pa.py_buffer(b"".join(encoded)),
+            ]
+            return pa.Array.from_buffers(pa.string(), len(values), buffers)
+    integers = values and all(type(v) is int for v in values)
+    if integers and min(values) >= -(2**63) and max(values) < 2**63:
+        data = pa.py_buffer(np.array(values, dtype=np.int64))
+        return pa.Array.from_buffers(pa.int64(), len(values), [None, data])
+    return pa.array(column, from_pandas=True)
+
+
+def _csv_text(out: Columns) -> str:
+    """CSV as ``to_csv(index=False, na_rep="")`` wrote it: numbers via numpy's ``str`` (its
+    shortest round-trip form), NaN as an empty cell, labels through the csv module."""
+    columns = []
+    for column in out.values():
+        if column.dtype.kind == "O":
+            columns.append(["" if v is None else v for v in _with_nulls(column)])
+        else:
+            text = column.astype(str).astype(object)
+            if column.dtype.kind == "f":
+                text[np.isnan(column)] = ""
+            columns.append(text.tolist())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(out))
+    writer.writerows(zip(*columns, strict=True))
+    return buffer.getvalue()
 
 
 def _plain(v: object) -> object:
@@ -368,7 +504,7 @@ def handle(args: argparse.Namespace) -> int:
         by,
     )
     keys = [*INDEX_NAMES, *(WITHIN_KEYS if within else ())]
-    write(out[[*by, *keys]], keys, args.format, by, target)
+    write({name: out[name] for name in [*by, *keys]}, keys, args.format, by, target)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return 0
