@@ -95,8 +95,9 @@ def read_input(path: Path, columns: list[str]) -> pa.Table:
             schema = pq.read_schema(path)
             _require(columns, schema.names, path)
             strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-            # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports pandas
-            with pq.ParquetFile(path, read_dictionary=strings) as parquet:
+            # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports
+            # pandas. pre_buffer (read_table's default) fetches each row group in large reads.
+            with pq.ParquetFile(path, read_dictionary=strings, pre_buffer=True) as parquet:
                 table = parquet.read(columns=columns)
         else:
             with path.open(encoding="utf-8") as f:
