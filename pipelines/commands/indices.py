@@ -96,9 +96,15 @@ def read_input(path: Path, columns: list[str]) -> pa.Table:
             _require(columns, schema.names, path)
             strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
             # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports
-            # pandas. pre_buffer (read_table's default) fetches each row group in large reads.
+            # pandas. Batches of 2¹⁷ rows, as read_table made: whole row groups as chunks
+            # leave ~150 MB more resident after the table is released.
             with pq.ParquetFile(path, read_dictionary=strings, pre_buffer=True) as parquet:
-                table = parquet.read(columns=columns)
+                batches = parquet.iter_batches(batch_size=1 << 17, columns=columns)
+                first = next(batches, None)
+                if first is None:
+                    table = parquet.read(columns=columns)
+                else:
+                    table = pa.Table.from_batches([first, *batches])
         else:
             with path.open(encoding="utf-8") as f:
                 header = next(csv.reader(f), [])
