@@ -26,6 +26,7 @@ from assets.criteria.catalogue import load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs
 from assets.criteria.self_assessment import summarise
+from assets.keys import TABLE_KEY
 
 REGIONS = [
     "SSS",
@@ -85,15 +86,7 @@ def synthetic_unit_shares(years: int, seed: int = 2026) -> pd.DataFrame:
 
 def synthetic_indices(units: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    key = [
-        "dimension",
-        "classification",
-        "level",
-        "measure",
-        "region_code",
-        "region_name_fi",
-        "year",
-    ]
+    key = [*TABLE_KEY]
     tables = (
         units.groupby(key, observed=True)
         .agg(n_units=("unit_code", "size"), n_women=("women", "sum"), n_men=("men", "sum"))

@@ -11,17 +11,11 @@ from functools import lru_cache
 
 import pandas as pd
 
+from assets.keys import TABLE_KEY
+
 MET, NOT_MET, INSUFFICIENT = "met", "not_met", "insufficient_data"
 
-TABLE_COLUMNS = [
-    "dimension",
-    "classification",
-    "level",
-    "measure",
-    "region_code",
-    "region_name_fi",
-    "year",
-]
+TABLE_COLUMNS = [*TABLE_KEY]
 UNIT_COLUMNS = [*TABLE_COLUMNS, "unit_code"]
 RESULT_COLUMNS = [
     "subject_type",

@@ -16,20 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assets.indices import bootstrap, decompose, multigroup, twogroup
+from assets.keys import TABLE_KEY as UNIT_TABLE_KEY
 
 if TYPE_CHECKING:  # pandas only for the dataset: `tasapaino indices` never imports it
     import pandas as pd
 
-TABLE_KEY = [
-    "dimension",
-    "classification",
-    "level",
-    "measure",
-    "region_code",
-    "region_name_fi",
-    "year",
-    "source_table",
-]
+TABLE_KEY = [*UNIT_TABLE_KEY, "source_table"]
 TWO_GROUPS = ("women", "men")
 # Index ids of the dataset: the CLI's ten, the persons' shares in the other four of Statistics
 # Finland's classes, and D and M expected under no segregation given the margins.

@@ -7,19 +7,10 @@ import pandas as pd
 
 from assets.collect.classifications import unknown_units
 from assets.contracts import UNIT_SHARES, conform
+from assets.keys import TABLE_KEY as UNIT_TABLE_KEY
 from assets.shares.classes import ClassBounds, classify
 
-TABLE_KEY = [
-    "source",
-    "source_table",
-    "dimension",
-    "classification",
-    "level",
-    "measure",
-    "region_code",
-    "region_name_fi",
-    "year",
-]
+TABLE_KEY = ["source", "source_table", *UNIT_TABLE_KEY]
 UNIT_KEY = [*TABLE_KEY, "unit_code", "unit_name_fi", "unit_name_sv", "unit_name_en"]
 
 
