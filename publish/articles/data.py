@@ -147,18 +147,21 @@ def unit_records(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def index_value(
-    indices: pd.DataFrame, key: TableKey, region: str, year: int, name: str
-) -> float | None:
-    rows = indices[
+def _table_rows(indices: pd.DataFrame, key: TableKey, region: str) -> pd.DataFrame:
+    """The index rows of one table of units in one region, every year and index."""
+    return indices[
         indices["measure"].eq(key.measure)
         & indices["classification"].eq(key.classification)
         & indices["level"].eq(key.level)
         & indices["region_code"].eq(region)
-        & indices["year"].eq(year)
-        & indices["index"].eq(name)
-        & indices["value"].notna()
     ]
+
+
+def index_value(
+    indices: pd.DataFrame, key: TableKey, region: str, year: int, name: str
+) -> float | None:
+    rows = _table_rows(indices, key, region)
+    rows = rows[rows["year"].eq(year) & rows["index"].eq(name) & rows["value"].notna()]
     return float(rows["value"].iloc[0]) if len(rows) else None
 
 
@@ -166,27 +169,16 @@ def index_series(
     indices: pd.DataFrame, key: TableKey, region: str, name: str, since: int = TREND_SINCE
 ) -> list[tuple[int, float]]:
     """(year, value) of one index for one table and region, oldest first, from ``since`` on."""
-    rows = indices[
-        indices["measure"].eq(key.measure)
-        & indices["classification"].eq(key.classification)
-        & indices["level"].eq(key.level)
-        & indices["region_code"].eq(region)
-        & indices["index"].eq(name)
-        & indices["value"].notna()
-        & indices["year"].ge(since)
-    ].sort_values("year")
+    rows = _table_rows(indices, key, region)
+    rows = rows[rows["index"].eq(name) & rows["value"].notna() & rows["year"].ge(since)]
+    rows = rows.sort_values("year")
     return [(int(y), float(v)) for y, v in zip(rows["year"], rows["value"], strict=True)]
 
 
 def index_block(indices: pd.DataFrame, key: TableKey, region: str, year: int) -> dict[str, Any]:
     """D, IP and the balanced share of one table, with the units and persons they rest on."""
-    rows = indices[
-        indices["measure"].eq(key.measure)
-        & indices["classification"].eq(key.classification)
-        & indices["level"].eq(key.level)
-        & indices["region_code"].eq(region)
-        & indices["year"].eq(year)
-    ]
+    rows = _table_rows(indices, key, region)
+    rows = rows[rows["year"].eq(year)]
     if rows.empty:
         return {}
     first = rows.iloc[0]
