@@ -9,6 +9,10 @@ VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export GE_USAGE_STATISTICS_ENABLED := False
+# Compile the installed packages' bytecode once at install time. Where PYTHONDONTWRITEBYTECODE is
+# set (common on CI and in containers) Python would otherwise compile every imported module on
+# every start: about 4 s of CPU per `dagster definitions validate` or run process.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: run test lint install install-dev dev clean chromium postgresql
 
