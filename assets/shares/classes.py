@@ -73,8 +73,14 @@ def classify(women: pd.Series, total: pd.Series, bounds: ClassBounds | None = No
     valid = (w.notna() & t.notna() & (t > 0)).to_numpy()
     # Scale bounds to integers: a Fraction bound p/q is compared as 100*q*women vs p*total.
     den = int(np.lcm.reduce([b.balanced_high.denominator, b.dominated_high.denominator]))
-    wi = w.fillna(0).to_numpy(dtype=object) * 100 * den
-    ti = t.fillna(0).to_numpy(dtype=object)
+    wi = w.fillna(0).to_numpy(dtype=np.int64)
+    ti = t.fillna(0).to_numpy(dtype=np.int64)
+    # Machine integers where every product below fits in int64 (any real count does), Python
+    # integers otherwise: both exact, the first a hundred times faster on millions of units.
+    largest = int(max(np.abs(wi).max(initial=0), np.abs(ti).max(initial=0)))
+    if largest * 100 * den >= 2**62:
+        wi, ti = wi.astype(object), ti.astype(object)
+    wi = wi * 100 * den
     mi = ti * 100 * den - wi
     hi = int(b.balanced_high * den)
     top = int(b.dominated_high * den)

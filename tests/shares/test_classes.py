@@ -37,3 +37,12 @@ def test_bounds_must_be_ordered_and_symmetric():
         ClassBounds(balanced_low=35, balanced_high=60)
     with pytest.raises(ValueError, match="must satisfy"):
         ClassBounds(balanced_low=40, balanced_high=60, dominated_high=50)
+
+
+def test_counts_too_large_for_machine_integers_are_still_decided_exactly():
+    # 100 · 5·2^58 overflows int64, so these take the Python-integer path; one woman more than
+    # exactly 60 % must leave "balanced" (a float64 share cannot see that one person).
+    big = 5 * 2**58
+    women = pd.Series([3 * 2**58, 3 * 2**58 + 1], dtype="Int64")
+    out = classify(women, pd.Series([big, big], dtype="Int64"))
+    assert list(out) == ["balanced_40_60", "women_60_90"]

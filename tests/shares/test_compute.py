@@ -57,3 +57,27 @@ def test_unknown_units_stay_out_of_indices():
     x = df[df["unit_code"] == "X"].iloc[0]
     assert not x["in_indices"]
     assert pd.isna(x["d_contribution"])
+
+
+def test_rows_in_any_order_give_units_sorted_by_primary_key():
+    rows = [("2", "men", 30), ("1", "women", 30), ("2", "women", 10), ("1", "men", 10)]
+    df = unit_shares(tiny_counts(rows))
+    assert list(df["unit_code"]) == ["1", "2"]
+    assert list(df["women"]) == [30, 10]
+    assert list(df["men"]) == [10, 30]
+
+
+def test_unit_with_one_sex_only_has_no_total_and_stays_out():
+    df = unit_shares(tiny_counts([("1", "women", 30), ("1", "men", 10), ("2", "women", 5)]))
+    u2 = df[df["unit_code"] == "2"].iloc[0]
+    assert u2["women"] == 5
+    assert pd.isna(u2["men"]) and pd.isna(u2["total"]) and pd.isna(u2["segregation_class"])
+    assert not u2["in_indices"]
+    # Unit 1 is then alone in the table: all its women and men, so its D term is 0.
+    assert df[df["unit_code"] == "1"].iloc[0]["d_contribution"] == 0
+
+
+def test_a_repeated_unit_and_sex_is_refused_naming_the_rows():
+    rows = [("1", "women", 30), ("1", "men", 10), ("1", "women", 31)]
+    with pytest.raises(ValueError, match="row 3 repeats the unit and sex of row 1"):
+        unit_shares(tiny_counts(rows))
