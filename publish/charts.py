@@ -13,12 +13,13 @@ marks directly instead of sending the reader to a legend.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from publish.chart_drawing import Job, draw_all
 from publish.numbers import fmt_index, fmt_percent
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
@@ -37,9 +38,9 @@ LOCALES: dict[str, dict[str, Any]] = {
     "sv": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "percent": "\u00a0%"},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "percent": "%"},
 }
-# Liberation Sans (Arial's metrics) is installed with the system; every letter costs time to
-# measure and rasterise, and its letters cost about a fifth less than DejaVu Sans's (measured in
-# benchmarks/bench_charts.py). Set once in ``config``: Vega passes it to every text.
+# Liberation Sans (Arial's metrics) is built into vl-convert, the only font the drawing processes
+# see (publish/chart_worker.py says why), so the pictures do not depend on a machine's fonts.
+# Set once in ``config``: Vega passes it to every text.
 FONT = "Liberation Sans, sans-serif"
 WIDTH = 560
 # Unit names on the y axis are written in full ("labelLimit": 0): a limit made Vega measure every
@@ -71,40 +72,38 @@ class RenderedChart:
     """A chart's spec and words; the SVG and PNG are drawn on first use and kept.
 
     Drawing is the slow part of an article (Vega runs in an embedded JavaScript engine), so text
-    can be generated and checked without drawing, and the PNG is rasterised from the same SVG
-    instead of running Vega twice.
+    can be generated and checked without drawing, and ``draw_charts`` draws the charts of many
+    articles at once in a few processes (``publish.chart_drawing``).
     """
 
     spec: dict[str, Any]
     alt_text: str
     title: str
     lang: str
+    _drawn: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def spec_bytes(self) -> bytes:
         return (json.dumps(self.spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
-    @cached_property
+    @property
     def svg(self) -> bytes:
-        return render_svg(self.spec, self.lang)
+        draw_charts([self])
+        return self._drawn["svg"]
 
-    @cached_property
+    @property
     def png(self) -> bytes:
-        return svg_to_png(self.svg)
+        """The PNG at 2× the chart's size (sharp in print and on high-density screens)."""
+        draw_charts([self])
+        return self._drawn["png"]
 
 
-def render_svg(spec: dict[str, Any], lang: str) -> bytes:
-    """The SVG of a Vega-Lite spec, numbers formatted in the language's locale."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang]).encode("utf-8")
-
-
-def svg_to_png(svg: bytes, scale: float = 2) -> bytes:
-    """A PNG at ``scale`` × the chart's size (2× for sharp print and high-density screens)."""
-    import vl_convert as vlc
-
-    return vlc.svg_to_png(svg.decode("utf-8"), scale=scale)
+def draw_charts(charts: Iterable[RenderedChart]) -> None:
+    """Draw every chart not drawn yet, up to ``chart_drawing.WORKERS`` at a time."""
+    todo = list({id(c): c for c in charts if not c._drawn}.values())
+    jobs = [Job(spec=c.spec, locale=LOCALES[c.lang], name=c.title) for c in todo]
+    for chart, (svg, png) in zip(todo, draw_all(jobs), strict=True):
+        chart._drawn.update(svg=svg, png=png)
 
 
 def _finish(

@@ -14,6 +14,7 @@ import json
 from publish.articles import campaigns, changes, fields, overview, scorecard
 from publish.articles.data import PublishedData
 from publish.articles.render import Article
+from publish.charts import draw_charts
 from publish.inflection import LANGS, region_names
 
 ARTICLE_TYPES = ("overview", "fields", "campaigns", "changes", "scorecard")
@@ -50,6 +51,7 @@ def build_articles(
 
 def files_of(articles: list[Article]) -> dict[str, bytes]:
     """Every article's files plus ``articles/index.json``, the list the data page links to."""
+    draw_charts(c for a in articles for c in a.charts.values())  # all at once, in parallel
     files: dict[str, bytes] = {}
     listing = []
     for a in articles:
