@@ -13,7 +13,6 @@ parser (assets/collect/jsonstat.py): there is no second parser here.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 from numbers import Real
@@ -23,21 +22,25 @@ from typing import Any
 import pandas as pd
 
 from assets.collect.classifications import CLASSIFICATIONS, load_classification
+from assets.collect.files import (
+    Unreadable,
+    decode_text,
+    is_parquet,
+    read_csv_text,
+    read_parquet_bytes,
+    refuse_html,
+    require_content,
+)
 from assets.collect.jsonstat import JsonStatError, parse_jsonstat2
-from assets.collect.transcribed import _CLASSIFICATION_IDS, _PAGE_ID, RAW_COLUMNS, load_sources
+from assets.collect.transcribed import CLASSIFICATION_IDS, PAGE_ID, RAW_COLUMNS, load_sources
 from assets.contracts import COUNTS
 from assets.paths import snapshot_dir
 
-PARQUET_MAGIC = b"PAR1"
 DIMENSIONS = {
     "ammatti": "occupation",
     "koulutusala": "field_of_education",
     "koulutussektori": "field_of_education",
 }
-
-
-class Unreadable(ValueError):
-    """The file cannot be judged: wrong format, undecodable, empty. One line says why."""
 
 
 @dataclass
@@ -52,43 +55,14 @@ class CheckInput:
 
 def read_input(path: Path) -> CheckInput:
     data = path.read_bytes()
-    if not data.strip():
-        raise Unreadable("the file is empty; there is nothing to check")
-    if data.startswith(PARQUET_MAGIC) or path.suffix.lower() == ".parquet":
-        return CheckInput("counts", _read_parquet(data))
-    text = _decode(data)
-    head = text.lstrip()[:200].lower()
-    if head.startswith("<"):
-        raise Unreadable(
-            "the file is an HTML/XML page, not data (an error page saved instead of the "
-            "response?); fetch the table again"
-        )
-    if head.startswith(("{", "[")):
+    require_content(data)
+    if is_parquet(data, path.suffix):
+        return CheckInput("counts", read_parquet_bytes(data))
+    text = decode_text(data)
+    refuse_html(text)
+    if text.lstrip()[:1] in ("{", "["):
         return _read_jsonstat(text, path.stem)
     return _read_csv(text, path.name)
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise Unreadable(
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}; "
-            "Latin-1 or Windows-1252?); save it as UTF-8 and check again"
-        ) from None
-
-
-def _read_parquet(data: bytes) -> pd.DataFrame:
-    if not data.startswith(PARQUET_MAGIC):
-        raise Unreadable("the file is named .parquet but is not a Parquet file")
-    try:
-        return pd.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise Unreadable(
-            f"the Parquet file cannot be read ({type(exc).__name__}); it is damaged or "
-            "incomplete — write it again"
-        ) from None
 
 
 def _read_jsonstat(text: str, table: str) -> CheckInput:
@@ -139,20 +113,7 @@ def _non_numbers(values: Any) -> dict[int, str]:
 
 
 def _read_csv(text: str, file_name: str) -> CheckInput:
-    header = text.splitlines()[0]
-    if ";" in header and "," not in header:
-        raise Unreadable(
-            "the file is separated by semicolons (Excel's Finnish CSV); save it as "
-            "comma-separated UTF-8 CSV and check again"
-        )
-    if "\t" in header and "," not in header:
-        raise Unreadable("the file is tab-separated; save it as comma-separated UTF-8 CSV")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise Unreadable(
-            f"the CSV cannot be parsed ({str(exc).strip()}); fix its quoting"
-        ) from None
+    frame = read_csv_text(text)
     columns = set(frame.columns)
     if not {"sex", "count", "region_code", "unit_code"} & columns:
         raise Unreadable(
@@ -177,10 +138,10 @@ def transcribed_to_counts(frame: pd.DataFrame, file_name: str) -> pd.DataFrame:
     specs = _page_specs()
     out = pd.DataFrame({"row": frame["row"]})
     source_text = frame.get("source_table", pd.Series("", index=frame.index)).astype(str)
-    page = source_text.map(lambda s: m.group(0) if (m := _PAGE_ID.search(s)) else s)
+    page = source_text.map(lambda s: m.group(0) if (m := PAGE_ID.search(s)) else s)
     spec = [_spec_for(specs, p, s, file_name) for p, s in zip(page, source_text, strict=True)]
     classification = frame.get("classification", pd.Series("", index=frame.index)).map(
-        lambda c: _CLASSIFICATION_IDS.get(c, c)
+        lambda c: CLASSIFICATION_IDS.get(c, c)
     )
     units = frame.get("unit_code", pd.Series("", index=frame.index))
     out["source"] = "transcribed"

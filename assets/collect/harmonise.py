@@ -135,7 +135,7 @@ def statfin_counts(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.Data
             "region_label": frame[f"{region}_label"].astype(str) if region else "",
             "year": frame[time].astype(int),
             "sex_code": frame[sex].astype(str),
-            "count": frame["value"].round().astype("Int64"),
+            "count": whole_counts(frame["value"], frame[[unit, sex, time]], f"statfin {spec.id}"),
             "status": frame["status"].astype(str),
         }
     )
@@ -147,6 +147,15 @@ def statfin_counts(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.Data
         .set_index(["unit_code", "region_code", "year"])["count"]
         .rename("total")
     )
+    unknown = sorted(
+        set(df["sex_code"]) - set(SEXES) - {c for c in df["sex_code"] if is_total_code(c)}
+    )
+    if unknown:  # the sex variable changed: its total may be gone and a category hidden
+        raise SourceError(
+            f"statfin {spec.id}: sex code(s) {', '.join(unknown)} are neither men (1), women (2) "
+            "nor the total (SSS); the table's sex variable changed — check its codes in the "
+            "table's metadata and 'sex' in data/sources/statfin.yaml"
+        )
     df = df[df["sex_code"].isin(SEXES)].assign(sex=lambda d: d["sex_code"].map(SEXES))
 
     labels = {
@@ -169,6 +178,23 @@ def statfin_counts(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.Data
     out = conform(df, COUNTS)
     out["status"] = out["status"].fillna("")
     return out.sort_values(list(COUNTS.primary_key), ignore_index=True)
+
+
+def whole_counts(values: pd.Series, cells: pd.DataFrame, table: str) -> pd.Series:
+    """Counts as integers. A fraction is refused, not rounded: it means the configured content
+    variable is a rate, a mean or an estimate rather than a count, and rounding would hide that
+    behind plausible numbers (a table without totals would pass every later check)."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("Float64")
+    fractional = (numbers.notna() & (numbers % 1 != 0)).fillna(False).to_numpy(dtype=bool)
+    if fractional.any():
+        first = cells[fractional].iloc[0]
+        where = ", ".join(f"{k}={v}" for k, v in first.items())
+        raise SourceError(
+            f"{table}: {int(fractional.sum())} value(s) are not whole numbers, first "
+            f"{numbers[fractional].iloc[0]} at {where}; counts must be whole — check that the "
+            "configured content variable is a count (data/sources/), and fetch the table again"
+        )
+    return numbers.round().astype("Int64")
 
 
 def _region_names(codes: pd.Series, labels: pd.Series) -> pd.Series:
@@ -232,7 +258,9 @@ def vipunen_counts(spec: VipunenResource, exchanges: Sequence[Exchange]) -> pd.D
     df["value"] = numeric
     key = ["region_code", "year", "unit_code", "sex"]
     grouped = df.groupby(key)
-    out = grouped["value"].sum(min_count=1).round().astype("Int64").to_frame("count")
+    summed = grouped["value"].sum(min_count=1)
+    cells = summed.index.to_frame(index=False).set_index(summed.index)
+    out = whole_counts(summed, cells, f"vipunen {spec.resource}").to_frame("count")
     out["status"] = grouped["mark"].agg(lambda m: ";".join(sorted({x for x in m if x})))
     out.loc[out["status"].ne(""), "count"] = pd.NA
     out = out.reset_index()

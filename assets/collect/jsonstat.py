@@ -35,7 +35,7 @@ def load_payload(payload: bytes | str | Mapping[str, Any], *, table: str) -> dic
 
 def decode_json(payload: bytes | str, *, table: str) -> Any:
     """Decode any JSON response body, telling an HTML page and a cut-off body apart."""
-    text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
+    text = _utf8(payload, table) if isinstance(payload, bytes) else payload
     head = text.lstrip()[:200].lower()
     if not head:
         raise JsonStatError(f"{table}: the response is empty; retry, or check the table id")
@@ -55,6 +55,18 @@ def decode_json(payload: bytes | str, *, table: str) -> Any:
             f"{len(text)}: {exc.msg}; the transfer was probably cut off — retry"
         ) from None
     return doc
+
+
+def _utf8(payload: bytes, table: str) -> str:
+    """JSON travels as UTF-8 (RFC 8259); PxWeb may prefix a BOM. Other bytes are refused rather
+    than replaced, because replacement would silently change names with ä and ö."""
+    try:
+        return payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JsonStatError(
+            f"{table}: the response is not UTF-8 (byte 0x{payload[exc.start]:02x} at {exc.start});"
+            " it was re-encoded on the way (Latin-1?) — fetch it again, or save it as UTF-8"
+        ) from None
 
 
 def _html_title(text: str) -> str:
@@ -151,7 +163,16 @@ def _values(raw: Any, n_cells: int, table: str) -> list[float | None]:
             f"{table}: size says {n_cells} cells but the value array has {len(raw)}; "
             "the response is incomplete — retry"
         )
-    return [None if v is None else float(v) for v in raw]
+    out = []
+    for i, v in enumerate(raw):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+            raise JsonStatError(
+                f"{table}: the value at position {i} is {json.dumps(v, ensure_ascii=False)[:40]}, "
+                "not a number (a suppressed cell is null with a status mark); the response is "
+                "damaged — fetch it again, or run `tasapaino check` on the saved response"
+            )
+        out.append(None if v is None else float(v))
+    return out
 
 
 def _status(raw: Any, n_cells: int, table: str) -> np.ndarray:

@@ -20,7 +20,7 @@ from assets.collect.classifications import load_classification, load_regions
 from assets.contracts import COUNTS, conform
 
 SOURCE = "transcribed"
-_PAGE_ID = re.compile(r"[a-z]+_\d{4}_[0-9_-]+_t(?:au|ie)_\d{3}(?:_[a-z]{2})?")
+PAGE_ID = re.compile(r"[a-z]+_\d{4}_[0-9_-]+_t(?:au|ie)_\d{3}(?:_[a-z]{2})?")
 RAW_COLUMNS = [
     "source_table",
     "year",
@@ -33,7 +33,7 @@ RAW_COLUMNS = [
     "count",
 ]
 # Transcribed files name AML 2010 as in the source pages; counts use the classification ids.
-_CLASSIFICATION_IDS = {
+CLASSIFICATION_IDS = {
     "ammattiluokitus_2010": "ammatti_2010",
     "koulutusala_tk_2011": "koulutusala_2011",
 }
@@ -85,7 +85,7 @@ def read_tables(directory: Path) -> list[TranscribedTable]:
 
 
 def _match_table(file: str, spec: dict[str, Any], source_text: str) -> dict[str, Any]:
-    found = _PAGE_ID.search(source_text)
+    found = PAGE_ID.search(source_text)
     page_id = found.group(0) if found else None
     candidates = [
         t
@@ -115,7 +115,7 @@ def to_counts(tables: list[TranscribedTable]) -> pd.DataFrame:
                 f"{table.file}: unit codes {sorted(unknown_codes)} are not in "
                 f"data/classifications/{classification}.csv"
             )
-        file_classes = {_CLASSIFICATION_IDS.get(c, c) for c in df["classification"]}
+        file_classes = {CLASSIFICATION_IDS.get(c, c) for c in df["classification"]}
         if file_classes != {classification}:
             raise SnapshotError(
                 f"{table.file}: classification {sorted(file_classes)} differs from "

@@ -94,3 +94,54 @@ def test_a_total_that_does_not_match_women_plus_men_is_flagged_not_corrected():
     assert flagged["derivation"].iloc[0] == (
         f"check: women + men = {women_men} but the source's total is {women_men + 5}"
     )
+
+
+def _edited_115s(edit) -> pd.DataFrame:
+    """statfin_counts of the SYNTHETIC regional fixture after ``edit`` changed its document."""
+    import dataclasses
+    import json
+
+    from assets.collect.harmonise import statfin_counts
+    from tests.collect.fixtures import regional_exchanges, spec_115s
+
+    meta, data = regional_exchanges()
+    doc = json.loads(data.body)
+    edit(doc)
+    return statfin_counts(spec_115s(), [meta, dataclasses.replace(data, body=json.dumps(doc))])
+
+
+def test_a_fractional_count_stops_collect_instead_of_being_rounded():
+    import pytest
+
+    from assets.collect.http import SourceError
+
+    def halve(doc):
+        doc["value"][7] = 12.5
+
+    with pytest.raises(
+        SourceError,
+        match=r"tyokay/115s: 1 value\(s\) are not whole numbers, "
+        r"first 12.5 at ammatti_104_20161021=",
+    ):
+        _edited_115s(halve)
+
+
+def test_a_count_given_as_a_float_with_no_fraction_is_accepted():
+    def as_float(doc):
+        doc["value"] = [None if v is None else float(v) for v in doc["value"]]
+
+    assert _edited_115s(as_float)["count"].tolist() == regional_counts()["count"].tolist()
+
+
+def test_an_unknown_sex_code_stops_collect():
+    import pytest
+
+    from assets.collect.http import SourceError
+
+    def rename_total(doc):
+        sex = next(d for d in doc["id"] if d.startswith("sukupuoli"))
+        index = doc["dimension"][sex]["category"]["index"]
+        index["3"] = index.pop("SSS")
+
+    with pytest.raises(SourceError, match=r"sex code\(s\) 3 are neither men \(1\), women \(2\)"):
+        _edited_115s(rename_total)

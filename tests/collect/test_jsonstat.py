@@ -74,11 +74,25 @@ def test_the_regional_fixture_parses_from_bytes():
         ),
         ({"error": "x"}, r"tyokay/115s: not a json-stat2 dataset \(missing id, size, dimension\)"),
         ("", r"tyokay/115s: the response is empty"),
+        (
+            {**SMALL, "value": [1, 2, "3", 4, None, 6]},
+            r'tyokay/115s: the value at position 2 is "3", not a number',
+        ),
+        ({**SMALL, "value": [1, 2, 3, True, None, 6]}, r"position 3 is true, not a number"),
+        (
+            json.dumps({**SMALL, "note": "Työlliset"}, ensure_ascii=False).encode("latin-1"),
+            r"tyokay/115s: the response is not UTF-8 \(byte 0xf6",
+        ),
     ],
 )
 def test_broken_responses_fail_naming_the_table_and_the_problem(payload, message):
     with pytest.raises(JsonStatError, match=message):
         parse_jsonstat2(payload, table="tyokay/115s")
+
+
+def test_a_byte_order_mark_before_the_json_is_accepted():
+    df = parse_jsonstat2(b"\xef\xbb\xbf" + json.dumps(SMALL).encode(), table="t")
+    assert df["value"].tolist()[:4] == [1, 2, 3, 4]
 
 
 def test_json_stat_error_is_a_value_error():
