@@ -20,7 +20,13 @@ from checks.asset_checks import QUALITY_CHECKS
 from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
 from pipelines.partitions import statfin_slices_job
-from pipelines.resources import ReleaseTarget, SnapshotSource, StatFinApi, VipunenApi
+from pipelines.resources import (
+    LocalCountsFiles,
+    ReleaseTarget,
+    SnapshotSource,
+    StatFinApi,
+    VipunenApi,
+)
 from pipelines.schedules import monthly_full_refresh
 from pipelines.sensors import run_failure_alert_sensor, source_update_sensor
 from pipelines.source_updates import SourceUpdatesResource
@@ -43,6 +49,7 @@ defs = Definitions(
     sensors=[source_update_sensor, run_failure_alert_sensor],
     resources={
         "snapshot": SnapshotSource(),
+        "local_counts": LocalCountsFiles(),
         "statfin": StatFinApi(),
         "vipunen": VipunenApi(),
         "release_target": ReleaseTarget(),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dagster import ConfigurableResource
+from pydantic import Field
 
 from assets.paths import PROJECT_ROOT, snapshot_dir
 
@@ -29,6 +30,16 @@ class SnapshotSource(ConfigurableResource):
 
     def path(self) -> Path:
         return Path(self.directory) if self.directory else snapshot_dir()
+
+
+class LocalCountsFiles(ConfigurableResource):
+    """Counts-contract files (CSV or Parquet) whose tables replace the same tables of the run
+    (``tasapaino run --counts FILE``): a corrected transcription, a table re-extracted by hand."""
+
+    files: list[str] = Field(default_factory=list)
+
+    def paths(self) -> list[Path]:
+        return [Path(f) for f in self.files]
 
 
 def _writable_dir(name: str) -> Path:

@@ -6,7 +6,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from assets.collect.transcribed import TranscribedTable, provenance, read_tables, to_counts
-from pipelines.resources import SnapshotSource, StatFinApi, VipunenApi
+from pipelines.resources import LocalCountsFiles, SnapshotSource, StatFinApi, VipunenApi
 
 GROUP = "collect"
 
@@ -107,19 +107,29 @@ def source_catalog(
 @asset(
     group_name=GROUP,
     description="Women and men by unit, region and year: the `counts` "
-    "contract (docs/data-contracts.md). Transcribed tables and API tables together.",
+    "contract (docs/data-contracts.md). Transcribed tables and API tables together; a table "
+    "given as a local file (`tasapaino run --counts FILE`) replaces the same table.",
 )
 def counts(
     context: AssetExecutionContext,
     transcribed_tables: list[TranscribedTable],
     api_counts: pd.DataFrame,
+    local_counts: LocalCountsFiles,
 ) -> pd.DataFrame:
+    from assets.collect.local_counts import read_local_counts, replace_tables
     from assets.contracts import COUNTS
 
     parts = [to_counts(transcribed_tables), api_counts]
     df = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    local = [read_local_counts(path) for path in local_counts.paths()]
+    df = replace_tables(df, local)
     df = df.sort_values(list(COUNTS.primary_key), ignore_index=True)
-    context.add_output_metadata(counts_metadata(df))
+    metadata = counts_metadata(df)
+    if local:
+        metadata["local_files"] = MetadataValue.json(
+            {str(item.path): item.sha256 for item in local}
+        )
+    context.add_output_metadata(metadata)
     return df
 
 

@@ -39,7 +39,9 @@ def handle(args: argparse.Namespace) -> int:
     out = release_root(args.out)  # a local folder, or object storage such as s3://bucket/dist
     run_config: dict[str, Any] = {
         "resources": {"release_target": {"config": {"out_dir": args.out}}},
-        "loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}},
+        # Without --verbose our own report below says what failed, without Dagster's tracebacks;
+        # the full event log stays in the run history (`dagster dev`).
+        "loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}},
     }
     if args.source == "live":
         run_config["resources"].update(live_resources(args.full_refresh))
@@ -53,6 +55,14 @@ def handle(args: argparse.Namespace) -> int:
                 f"{snapshot / 'transcribed' / 'sources.yaml'}); point it at a copy of data/snapshot"
             )
         run_config["resources"]["snapshot"] = {"config": {"directory": str(snapshot.resolve())}}
+    if args.counts:
+        missing = [f for f in args.counts if not Path(f).is_file()]
+        if missing:
+            raise UsageError(
+                f"--counts {missing[0]}: no such file; give a counts-contract CSV or Parquet file"
+            )
+        files = [str(Path(f).resolve()) for f in args.counts]
+        run_config["resources"]["local_counts"] = {"config": {"files": files}}
     if args.run_date:
         run_config["resources"]["release_target"]["config"]["run_date"] = args.run_date
     job = defs.resolve_job_def("release_job")
@@ -61,31 +71,47 @@ def handle(args: argparse.Namespace) -> int:
             run_config=run_config, instance=instance, raise_on_error=False
         )
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        checks = [
-            f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:"
-            f"{e.asset_check_evaluation_data.check_name}"
-            for e in result.all_events
-            if e.event_type_value == "ASSET_CHECK_EVALUATION"
-            and not e.asset_check_evaluation_data.passed
-        ]
-        for event in result.all_events:
-            if event.is_step_failure and event.step_key == "api_counts":
-                print(f"tasapaino run: {source_failure(event)}", file=sys.stderr)
-        print(
-            f"tasapaino run: failed (run {result.run_id}); failed steps: "
-            f"{', '.join(failed) or 'none'}; failed checks: {', '.join(checks) or 'none'}. "
-            "Nothing was published; open `dagster dev` to see the run.",
-            file=sys.stderr,
-        )
+        for line in failure_report(result):
+            print(f"tasapaino run: {line}", file=sys.stderr)
         return 1
     print(f"release written: {out / 'releases' / (latest_id(out) or '?')}")
     print(f"latest: {out / 'latest'}")
     return 0
 
 
+def failure_report(result: Any) -> list[str]:
+    """What a maintainer needs from a failed run: each failed step's own one-line reason, each
+    failed blocking check with its count, fix and first failing row, and where to look next."""
+    lines = []
+    failed_steps = [e for e in result.all_events if e.is_step_failure]
+    checks = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.asset_check_evaluation_data.passed
+        and e.asset_check_evaluation_data.severity.value == "ERROR"
+    ]
+    for check in checks:
+        sample = check.metadata.get("sample")
+        first = sample.value[0] if sample is not None and sample.value else None
+        lines.append(
+            f"check {check.asset_key.to_user_string()}:{check.check_name} failed: "
+            f"{check.description}"
+            + (f"; first: {', '.join(f'{k}={v}' for k, v in first.items())}" if first else "")
+        )
+    for event in failed_steps:
+        if not event.step_key.endswith("_quality"):  # a failed check step is reported above
+            lines.append(f"step {event.step_key} failed: {source_failure(event)}")
+    steps = ", ".join(e.step_key for e in failed_steps) or "none"
+    lines.append(
+        f"failed (run {result.run_id}, failed steps: {steps}). Nothing was published; "
+        "`make dev` (dagster dev) shows the run, its checks and their metadata"
+    )
+    return lines
+
+
 def source_failure(event: Any) -> str:
-    """The one line a source client raised (``statfin <table>: … ; what to do``)."""
+    """The one line a source client or a ``--counts`` file raised (what, where, what to do)."""
     error = event.step_failure_data.error
     while error is not None and error.cause is not None:
         error = error.cause
@@ -141,6 +167,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         metavar="DIR",
         help="read the snapshot from DIR instead of the bundled data/snapshot",
+    )
+    run.add_argument(
+        "--counts",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a counts-contract CSV or Parquet file whose tables (source_table + measure) "
+        "replace the same tables of the run, e.g. a corrected transcription; repeatable. "
+        "The rows pass the same blocking checks",
     )
     run.add_argument(
         "--full-refresh",

@@ -2,9 +2,10 @@
 
 The whole release job runs in process with one shared ephemeral Dagster instance, on a copy of
 the bundled snapshot in which one transcribed table is replaced by a corpus file, or a corpus
-json-stat2 file is recorded as the StatFin 115s response that the run replays. Before every
-run the output folder holds a previous release; after a failing run every byte under it must be
-unchanged. One file per kind of fault runs by default (a run costs seconds); with
+json-stat2 file is recorded as the StatFin 115s response that the run replays, or a
+counts-contract file is handed to the run as a local table (``tasapaino run --counts``).
+Before every run the output folder holds a previous release; after a failing run every byte
+under it must be unchanged. One file per kind of fault runs by default (a run costs seconds); with
 ``TASAPAINO_FULL_CORPUS=1`` every pipeline file of the corpus runs.
 """
 
@@ -35,6 +36,8 @@ REPRESENTATIVES = [
     "all_suppressed.csv",  # suppression
     "size_mismatch.json",  # a broken response: the collect step fails
     "total_mismatch.json",  # a response whose women + men differ from its total
+    "counts_negative.parquet",  # a local counts file (--counts): the same blocking checks
+    "not_parquet.parquet",  # a local counts file that cannot be read: the counts step fails
 ]
 
 
@@ -67,8 +70,15 @@ def tree_digest(root: Path) -> dict[str, str]:
     return out
 
 
+def is_local_counts(name: str) -> bool:
+    return name.startswith("counts_") or name.endswith(".parquet")
+
+
 def inject(name: str, snapshot: Path) -> None:
-    """A CSV replaces the lukio table; a json-stat2 file becomes a recorded 115s response."""
+    """A CSV replaces the lukio table; a json-stat2 file becomes a recorded 115s response.
+    (Counts-contract files are not injected: they go to the run as ``local_counts``.)"""
+    if is_local_counts(name):
+        return
     if name.endswith(".csv"):
         shutil.copyfile(CORPUS / name, snapshot / "transcribed" / TARGET)
         return
@@ -84,10 +94,12 @@ def run_with(name: str, instance: DagsterInstance, out_dir: Path, tmp_path: Path
     shutil.copytree(snapshot_dir(), snapshot)
     inject(name, snapshot)
     job = defs.resolve_job_def("release_job")
+    local = [str(CORPUS / name)] if is_local_counts(name) else []
     return job.execute_in_process(
         run_config={
             "resources": {
                 "snapshot": {"config": {"directory": str(snapshot)}},
+                "local_counts": {"config": {"files": local}},
                 "release_target": {"config": {"out_dir": str(out_dir), "run_date": "2026-11-28"}},
             },
             "loggers": {"console": {"config": {"log_level": "ERROR"}}},

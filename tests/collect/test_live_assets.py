@@ -16,7 +16,7 @@ from dagster import materialize
 
 from assets.collect.assets import api_counts, counts, transcribed_tables
 from assets.paths import data_dir
-from pipelines.resources import SnapshotSource, StatFinApi, VipunenApi
+from pipelines.resources import LocalCountsFiles, SnapshotSource, StatFinApi, VipunenApi
 from tests.collect.fixtures import VIPUNEN_FIXTURES
 from tests.collect.pxweb_mock import ROOT, PxWebMock, table_115s
 from tests.collect.test_vipunen_client import VipunenMock
@@ -76,6 +76,7 @@ def test_live_assets_read_the_apis_at_the_configured_roots(local_services):
         [transcribed_tables, api_counts, counts],
         resources={
             "snapshot": SnapshotSource(),
+            "local_counts": LocalCountsFiles(),
             "statfin": StatFinApi(live=True, archive_dir=str(tmp_path / "archive")),
             "vipunen": VipunenApi(live=True),
         },
@@ -102,6 +103,7 @@ def test_the_second_live_run_fetches_no_known_year_again(local_services):
     pxweb, _, tmp_path = local_services
     resources = {
         "snapshot": SnapshotSource(),
+        "local_counts": LocalCountsFiles(),
         "statfin": StatFinApi(live=True, archive_dir=str(tmp_path / "archive")),
         "vipunen": VipunenApi(live=False),
     }
@@ -146,6 +148,7 @@ def test_snapshot_refresh_records_what_a_default_run_then_replays(local_services
 
     resources = {
         "snapshot": SnapshotSource(directory=str(snapshot)),
+        "local_counts": LocalCountsFiles(),
         "statfin": StatFinApi(live=False),
         "vipunen": VipunenApi(live=False),
     }

@@ -61,3 +61,20 @@ def test_snapshot_folder_is_checked(capsys, tmp_path):
 def test_full_refresh_without_live_is_a_usage_error(capsys, tmp_path):
     assert main(["run", "--out", str(tmp_path), "--full-refresh"]) == 2
     assert "--full-refresh: only meaningful with --source live" in capsys.readouterr().err
+
+
+def test_a_missing_counts_file_is_a_usage_error(capsys, tmp_path):
+    assert main(["run", "--out", str(tmp_path), "--counts", str(tmp_path / "nope.csv")]) == 2
+    assert f"--counts {tmp_path / 'nope.csv'}: no such file" in capsys.readouterr().err
+
+
+def test_a_bad_counts_file_stops_the_run_with_the_check_and_no_traceback(capsys, tmp_path):
+    from tests.checks.corpus import CORPUS
+
+    bad = CORPUS / "counts_negative.parquet"  # SYNTHETIC: one count made negative
+    assert main(["run", "--out", str(tmp_path), "--counts", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "check counts:count_not_negative failed: count is negative (1 of 756)" in err
+    assert "value=-3" in err and "Nothing was published" in err
+    assert "Traceback" not in err and "Stack Trace" not in err
+    assert not (tmp_path / "latest").exists()
