@@ -56,6 +56,10 @@ def read_local_counts(path: Path) -> LocalCounts:
             frame = read_csv_text(text)
     except Unreadable as exc:
         raise LocalCountsError(f"--counts {path}: {exc}") from None
+    if frame.empty:
+        raise LocalCountsError(
+            f"--counts {path}: the file has a header but no rows; nothing to use"
+        )
     return LocalCounts(path, hashlib.sha256(data).hexdigest(), _typed(frame, path))
 
 

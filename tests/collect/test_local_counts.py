@@ -66,6 +66,7 @@ def test_the_same_table_in_two_files_is_refused():
         (lambda t: t.replace(",status,", ",tila,", 1), r"missing status; unknown tila"),
         (lambda t: t.replace(",", ";"), "separated by semicolons"),
         (lambda t: "", "the file is empty"),
+        (lambda t: t.splitlines()[0] + "\n", "a header but no rows"),
         (lambda t: t.replace(",2018,", ",2018-ish,", 1), r"column year has 1 value"),
     ],
 )
