@@ -17,6 +17,7 @@ from publish import bundle
 from publish.changelog import CheckWarning, merge_warnings, warnings_from_table
 from publish.history import load_previous
 from publish.release import release_root, write_release
+from publish.sinks import FileInfo, Sink
 
 GROUP = "publish"
 FOCUS_REGION = "MK17"
@@ -134,23 +135,31 @@ def release(
     # The quality report's table is an input, so it is complete before the release; WARN
     # results of other checks are read from this run's events (those that already ran).
     warnings = merge_warnings(warnings_from_table(quality_warnings), _warn_checks(context))
-    files = bundle.build(
-        {
-            "counts": counts,
-            "unit_shares": unit_shares,
-            "segregation_indices": segregation_indices,
-            "criteria_results": criteria_results,
-            **optional,
-        },
-        source_catalog,
-        articles,
-        run_date=run_date,
-        code_version=code_version(),
-        previous=load_previous(root, rid),
-        warnings=warnings,
-        extra_files=quality_report,  # checks/: GX Data Docs of this run's suites, quality/…
-    )
-    path = write_release(root, rid, files)
+    previous = load_previous(root, rid)
+    written: dict[str, FileInfo] = {}
+
+    def fill(sink: Sink) -> None:
+        """Stream the bundle into the release's staging folder (datasets never held as bytes)."""
+        bundle.write(
+            sink,
+            {
+                "counts": counts,
+                "unit_shares": unit_shares,
+                "segregation_indices": segregation_indices,
+                "criteria_results": criteria_results,
+                **optional,
+            },
+            source_catalog,
+            articles,
+            run_date=run_date,
+            code_version=code_version(),
+            previous=previous,
+            warnings=warnings,
+            extra_files=quality_report,  # checks/: GX Data Docs of this run's suites, quality/…
+        )
+        written.update(sink.files)
+
+    path = write_release(root, rid, fill)
     context.log.info(f"release {rid} written to {path}")
     return MaterializeResult(
         metadata={
@@ -158,8 +167,8 @@ def release(
             "path": MetadataValue.path(str(path)),
             "data_page": MetadataValue.path(str(path / "index.html")),
             "quality_docs": MetadataValue.path(str(path / "quality" / "index.html")),
-            "files": len(files) + 1,
-            "bytes": sum(len(b) for b in files.values()),
+            "files": len(written) + 1,
+            "bytes": sum(info.size for info in written.values()),
             "warn_checks": len(warnings),
         }
     )

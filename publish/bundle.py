@@ -1,8 +1,12 @@
-"""Assemble every file of a release (datasets, metadata, changelog, data page) as bytes.
+"""Assemble every file of a release (datasets, metadata, changelog, data page).
 
-Nothing here touches the file system: ``publish.release`` writes the result atomically, and what
-is needed from earlier releases (the previous ``counts`` and changelog, the list of ids) is passed
-in. Keeping the bundle pure makes "same inputs, same bytes" testable without a run.
+``write`` puts the files into a sink (publish/sinks.py): the large dataset files are streamed
+chunk by chunk, so a national table at the finest grain is never held in memory as bytes, and
+``datapackage.json`` gets their sizes and checksums as they were written. ``publish.release``
+decides where the sink writes (a staging folder) and makes the result a release atomically.
+``build`` is the same bundle in memory, path → bytes, which makes "same inputs, same bytes"
+testable without a run. What is needed from earlier releases (the previous ``counts`` and
+changelog, the list of ids) is passed in.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import pandas as pd
 from assets.contracts import ALL, SOURCES, Contract
 from publish import changelog, datapackage, site
 from publish.dataset_metadata import dataset_meta, package_meta
-from publish.tables import to_csv_bytes, to_excel_csv_bytes, to_parquet_bytes
+from publish.sinks import MemorySink, Sink
+from publish.tables import to_csv_bytes, write_dataset
 
 # Published in this order; optional ones only when the pipeline produced them.
 DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
@@ -61,16 +66,16 @@ def sources_list(catalog: pd.DataFrame) -> list[dict[str, str]]:
     return list(seen.values())
 
 
-def _dataset_files(name: str, df: pd.DataFrame, contract: Contract) -> tuple[dict, dict]:
+def _write_dataset(sink: Sink, name: str, df: pd.DataFrame, contract: Contract) -> dict:
+    """The dataset's CSV, Excel CSV and Parquet files, written in one pass; its resource."""
     meta = dataset_meta(name)
-    csv = (f"data/{name}.csv", to_csv_bytes(df))
-    excel = (f"data/{name}_excel.csv", to_excel_csv_bytes(df))
-    parquet = (
-        f"data/{name}.parquet",
-        to_parquet_bytes(df, contract, meta.codes, meta.description),
-    )
-    res = datapackage.resource(contract, meta, len(df), csv, excel, parquet)
-    return dict([csv, excel, parquet]), res
+    paths = (f"data/{name}.csv", f"data/{name}_excel.csv", f"data/{name}.parquet")
+    with sink.open(paths[0]) as csv, sink.open(paths[1]) as excel, sink.open(paths[2]) as parquet:
+        write_dataset(
+            df, contract, meta.codes, meta.description, csv=csv, excel_csv=excel, parquet=parquet
+        )
+    csv_file, excel_file, parquet_file = ((p, sink.files[p]) for p in paths)
+    return datapackage.resource(contract, meta, len(df), csv_file, excel_file, parquet_file)
 
 
 def citation_cff(title: str, version: str, date: str, url_note: str) -> bytes:
@@ -95,6 +100,78 @@ def citation_cff(title: str, version: str, date: str, url_note: str) -> bytes:
     return text.encode("utf-8")
 
 
+def write(
+    sink: Sink,
+    datasets: Mapping[str, pd.DataFrame],
+    catalog: pd.DataFrame,
+    articles: Mapping[str, bytes],
+    *,
+    run_date: dt.date,
+    code_version: str,
+    previous: Previous | None = None,
+    warnings: list[changelog.CheckWarning] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
+) -> None:
+    """Write all files of a release except SHA256SUMS into ``sink``. ``extra_files`` (such as
+    the quality report under ``quality/``) are published as they are and linked from the page."""
+    previous = previous or Previous()
+    small: dict[str, bytes] = {}  # everything but the datasets: what the data page links
+
+    def add(name: str, data: bytes) -> None:
+        small[name] = data
+        sink.add(name, data)
+
+    resources = []
+    names = [*DATASETS, *(n for n in OPTIONAL_DATASETS if n in datasets)]
+    for name in names:
+        resources.append(_write_dataset(sink, name, datasets[name], ALL[name]))
+    sources_df = catalog[SOURCES.names].sort_values(["source_table", "measure"])
+    sources_df = sources_df.reset_index(drop=True)
+    add("data/sources.csv", to_csv_bytes(sources_df))
+    resources.append(
+        datapackage.resource(
+            SOURCES,
+            dataset_meta("sources"),
+            len(sources_df),
+            ("data/sources.csv", sink.files["data/sources.csv"]),
+        )
+    )
+    for name, data in {**articles, **(extra_files or {})}.items():
+        add(name, data)
+    rid = release_id(datasets["counts"], run_date)
+    meta = package_meta()
+    citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")
+    add(
+        "datapackage.json",
+        datapackage.package(
+            meta=meta,
+            version=rid,
+            created=f"{run_date.isoformat()}T00:00:00Z",
+            resources=resources,
+            sources=sources_list(catalog),
+            citation=citation,
+            code_version=code_version,
+        ),
+    )
+    diff = (
+        changelog.compare_counts(previous.counts, datasets["counts"])
+        if previous.counts is not None
+        else None
+    )
+    add(
+        "CHANGELOG.md",
+        changelog.render(rid, previous.release_id, diff, list(warnings or []), previous.changelog),
+    )
+    add(
+        "CITATION.cff",
+        citation_cff(
+            meta["title"]["en"], rid, run_date.isoformat(), "Source tables: data/sources.csv"
+        ),
+    )
+    for name, data in site.render_pages(small["datapackage.json"], small, previous.history).items():
+        add(name, data)
+
+
 def build(
     datasets: Mapping[str, pd.DataFrame],
     catalog: pd.DataFrame,
@@ -106,47 +183,17 @@ def build(
     warnings: list[changelog.CheckWarning] | None = None,
     extra_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """All files of a release except SHA256SUMS, path → bytes. ``extra_files`` (such as the
-    quality report under ``quality/``) are published as they are and linked from the page."""
-    previous = previous or Previous()
-    files: dict[str, bytes] = {}
-    resources = []
-    names = [*DATASETS, *(n for n in OPTIONAL_DATASETS if n in datasets)]
-    for name in names:
-        dataset_files, res = _dataset_files(name, datasets[name], ALL[name])
-        files.update(dataset_files)
-        resources.append(res)
-    sources_df = catalog[SOURCES.names].sort_values(["source_table", "measure"])
-    sources_df = sources_df.reset_index(drop=True)
-    sources_csv = ("data/sources.csv", to_csv_bytes(sources_df))
-    files[sources_csv[0]] = sources_csv[1]
-    resources.append(
-        datapackage.resource(SOURCES, dataset_meta("sources"), len(sources_df), sources_csv)
-    )
-    files.update(articles)
-    files.update(extra_files or {})
-    rid = release_id(datasets["counts"], run_date)
-    meta = package_meta()
-    citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")
-    files["datapackage.json"] = datapackage.package(
-        meta=meta,
-        version=rid,
-        created=f"{run_date.isoformat()}T00:00:00Z",
-        resources=resources,
-        sources=sources_list(catalog),
-        citation=citation,
+    """The files ``write`` gives, in memory: path → bytes (SHA256SUMS excepted)."""
+    sink = MemorySink()
+    write(
+        sink,
+        datasets,
+        catalog,
+        articles,
+        run_date=run_date,
         code_version=code_version,
+        previous=previous,
+        warnings=warnings,
+        extra_files=extra_files,
     )
-    diff = (
-        changelog.compare_counts(previous.counts, datasets["counts"])
-        if previous.counts is not None
-        else None
-    )
-    files["CHANGELOG.md"] = changelog.render(
-        rid, previous.release_id, diff, list(warnings or []), previous.changelog
-    )
-    files["CITATION.cff"] = citation_cff(
-        meta["title"]["en"], rid, run_date.isoformat(), "Source tables: data/sources.csv"
-    )
-    files.update(site.render_pages(files["datapackage.json"], files, previous.history))
-    return files
+    return sink.data

@@ -8,12 +8,12 @@ Parquet twins are listed under ``alternates`` with their own size and checksum, 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from assets.contracts import Contract
 from publish.dataset_metadata import DatasetMeta
+from publish.sinks import FileInfo
 
 _TYPES = {"string": "string", "Int64": "integer", "float64": "number", "boolean": "boolean"}
 
@@ -54,19 +54,20 @@ def table_schema(contract: Contract, meta: DatasetMeta) -> dict[str, Any]:
     return schema
 
 
-def file_entry(path: str, data: bytes) -> dict[str, Any]:
-    return {"path": path, "bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
+def file_entry(path: str, info: FileInfo) -> dict[str, Any]:
+    return {"path": path, "bytes": info.size, "hash": f"sha256:{info.sha256}"}
 
 
 def resource(
     contract: Contract,
     meta: DatasetMeta,
     rows: int,
-    csv: tuple[str, bytes],
-    excel_csv: tuple[str, bytes] | None = None,
-    parquet: tuple[str, bytes] | None = None,
+    csv: tuple[str, FileInfo],
+    excel_csv: tuple[str, FileInfo] | None = None,
+    parquet: tuple[str, FileInfo] | None = None,
 ) -> dict[str, Any]:
-    """One tabular resource: the CSV, its schema, and its Excel CSV and Parquet twins."""
+    """One tabular resource: the CSV, its schema, and its Excel CSV and Parquet twins, each
+    file given by its path and its size and checksum as written."""
     out: dict[str, Any] = {
         "name": contract.name,
         "path": csv[0],
@@ -81,8 +82,8 @@ def resource(
         "description": meta.description["en"],
         "description_fi": meta.description["fi"],
         "description_sv": meta.description["sv"],
-        "bytes": len(csv[1]),
-        "hash": f"sha256:{hashlib.sha256(csv[1]).hexdigest()}",
+        "bytes": csv[1].size,
+        "hash": f"sha256:{csv[1].sha256}",
         "rows": rows,
         "schema": table_schema(contract, meta),
     }

@@ -2,7 +2,9 @@
 
 The release target is a path abstraction (universal-pathlib): a local folder such as ``dist``,
 or a URL such as ``s3://bucket/tasapaino`` or ``memory://dist`` (tests). The guarantees differ,
-because object stores have no atomic rename and no symlinks:
+because object stores have no atomic rename and no symlinks. Files are streamed to disk as the
+bundle writes them (publish/sinks.py) and hashed on the way, so a release larger than memory
+is no problem:
 
 Local file system (POSIX rename and symlink):
   The release is written into a hidden staging folder ``releases/.staging.<pid>.<id>.<rand>``,
@@ -13,8 +15,9 @@ Local file system (POSIX rename and symlink):
   ``latest`` points at a hard-linked verified copy, so it never dangles.
 
 Object storage (``s3://``, ``gs://``, ``memory://``, …):
-  Releases are immutable. Every file is written under the final prefix ``releases/<id>/``,
-  ``SHA256SUMS`` last, then read back and verified; only then is the single ``latest`` object
+  Releases are immutable. The files are written and checksummed in a local temporary folder,
+  then copied under the final prefix ``releases/<id>/``, ``SHA256SUMS`` last, and read back
+  and verified; only then is the single ``latest`` object
   (text ``releases/<id>``) written. A single-object PUT is atomic, so readers that follow
   ``latest`` always get a complete, verified release. A killed run may leave an incomplete
   prefix without a valid ``SHA256SUMS``: a release counts only if its ``SHA256SUMS`` verifies,
@@ -29,9 +32,11 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from publish.sinks import FileInfo, FolderSink, Sink
 
 SUMS = "SHA256SUMS"
 LATEST = "latest"
@@ -56,11 +61,18 @@ def is_local(root: Any) -> bool:
     return isinstance(root, Path)
 
 
-def sha256sums(files: Mapping[str, bytes]) -> bytes:
-    lines = [
-        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
-    ]
+def sha256sums(files: Mapping[str, FileInfo]) -> bytes:
+    lines = [f"{info.sha256}  {name}\n" for name, info in sorted(files.items())]
     return "".join(lines).encode("utf-8")
+
+
+def file_sha256(path: Any) -> str:
+    """SHA-256 of a file read in blocks: release files may be larger than memory allows."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def verify(directory: Any) -> None:
@@ -71,7 +83,7 @@ def verify(directory: Any) -> None:
     for line in sums.read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ", 1)
         path = directory / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        if not path.is_file() or file_sha256(path) != digest:
             raise ReleaseError(f"{directory}: {name} does not match {SUMS}")
 
 
@@ -83,20 +95,47 @@ def is_valid(directory: Any) -> bool:
     return True
 
 
-def write_release(root: Any, release_id: str, files: Mapping[str, bytes]) -> Any:
-    """Write ``files`` (relative path → bytes) as ``root/releases/<release_id>``, then point
-    ``root/latest`` at it. Returns the release folder."""
+Files = Mapping[str, bytes] | Callable[[Sink], object]
+
+
+def write_release(root: Any, release_id: str, files: Files) -> Any:
+    """Write a release as ``root/releases/<release_id>``, then point ``root/latest`` at it.
+    Returns the release folder.
+
+    ``files`` is either relative path → bytes, or a function that writes the files into the
+    sink it is given (publish/sinks.py): large datasets then go to disk as they are produced.
+    """
     if not release_id or release_id.startswith(HIDDEN) or "/" in release_id:
         raise ReleaseError(f"release id {release_id!r}: must be a plain, non-hidden name")
-    if SUMS in files:
-        raise ReleaseError(f"{SUMS} is written by the release step, not by the bundle")
-    sums = sha256sums(files)
+    fill = files if callable(files) else _adder(files)
     if is_local(root):
-        final = _write_local(root, release_id, files, sums)
+        final = _write_local(root, release_id, fill)
     else:
-        final = _write_object_store(root, release_id, files, sums)
+        final = _write_object_store(root, release_id, fill)
     point_latest(root, release_id)
     return final
+
+
+def _adder(files: Mapping[str, bytes]) -> Callable[[Sink], None]:
+    def fill(sink: Sink) -> None:
+        for name, data in files.items():
+            sink.add(name, data)
+
+    return fill
+
+
+def _fill_and_sum(folder: Path, fill: Callable[[Sink], object], *, durable: bool) -> bytes:
+    """Write the files and their SHA256SUMS into ``folder``; returns the SHA256SUMS bytes."""
+    sink = FolderSink(folder, durable=durable)
+    try:
+        fill(sink)
+        if SUMS in sink.files:
+            raise ReleaseError(f"{SUMS} is written by the release step, not by the bundle")
+        sums = sha256sums(sink.files)
+        sink.add(SUMS, sums)
+    finally:
+        sink.close()
+    return sums
 
 
 # --- local file system -------------------------------------------------------------------
@@ -159,16 +198,6 @@ def _stage(releases: Path, kind: str, release_id: str) -> Path:
     return path
 
 
-def _write_files(folder: Path, files: Mapping[str, bytes]) -> None:
-    for name, data in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-
 def _link_copy(source: Path, target: Path) -> None:
     """A verified twin of ``source`` made of hard links (no data copied; files never change)."""
     for path in sorted(source.rglob("*")):
@@ -188,7 +217,7 @@ def _same_release(final: Path, sums: bytes) -> bool:
     return listed.is_file() and listed.read_bytes() == sums and is_valid(final)
 
 
-def _write_local(root: Path, release_id: str, files: Mapping[str, bytes], sums: bytes) -> Path:
+def _write_local(root: Path, release_id: str, fill: Callable[[Sink], object]) -> Path:
     releases = root / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(root)
@@ -196,7 +225,7 @@ def _write_local(root: Path, release_id: str, files: Mapping[str, bytes], sums: 
     staging = _stage(releases, "staging", release_id)
     cleanup = [staging]
     try:
-        _write_files(staging, {**files, SUMS: sums})
+        sums = _fill_and_sum(staging, fill, durable=True)
         verify(staging)
         if _same_release(final, sums):
             return final  # same id, same bytes: nothing to swap
@@ -237,18 +266,26 @@ def _point_local(root: Path, target: Path) -> None:
 # --- object storage ----------------------------------------------------------------------
 
 
-def _write_object_store(root: Any, release_id: str, files: Mapping[str, bytes], sums: bytes) -> Any:
+def _write_object_store(root: Any, release_id: str, fill: Callable[[Sink], object]) -> Any:
+    """Stage the files in a local temporary folder (their checksums decide whether the id is
+    free), then copy them under the final prefix, SHA256SUMS last, and read them back."""
     final = root / "releases" / release_id
     existing = final / SUMS
-    if existing.exists() and is_valid(final):
-        if existing.read_bytes() == sums:
-            return final
-        raise ReleaseError(
-            f"{final}: a different release with this id is already published; releases on "
-            "object storage are immutable (publish with another --run-date, or delete the prefix)"
-        )
-    for name, data in sorted(files.items()):
-        (final / name).write_bytes(data)
+    with tempfile.TemporaryDirectory(prefix="tasapaino-release-") as tmp:
+        staging = Path(tmp)
+        sums = _fill_and_sum(staging, fill, durable=False)
+        if existing.exists() and is_valid(final):
+            if existing.read_bytes() == sums:
+                return final
+            raise ReleaseError(
+                f"{final}: a different release with this id is already published; releases on "
+                "object storage are immutable (publish with another --run-date, or delete the "
+                "prefix)"
+            )
+        for line in sums.decode("utf-8").splitlines():
+            name = line.split("  ", 1)[1]
+            with (staging / name).open("rb") as src, (final / name).open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
     existing.write_bytes(sums)  # last: its presence marks the release complete
     verify(final)
     return final

@@ -19,12 +19,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from publish.release import SUMS, sha256sums, write_release
+from publish.sinks import FileInfo
 
 
 def naive_write(root: Path, release_id: str, files: Mapping[str, bytes]) -> None:
     """No staging, no atomic switch: the negative control."""
     final = root / "releases" / release_id
-    for name, data in {**files, SUMS: sha256sums(files)}.items():
+    sums = sha256sums({name: FileInfo.of(data) for name, data in files.items()})
+    for name, data in {**files, SUMS: sums}.items():
         (final / name).parent.mkdir(parents=True, exist_ok=True)
         (final / name).write_bytes(data)
     link = root / "latest"
