@@ -8,8 +8,11 @@ numpy pass over all tables; padding units are empty and change nothing (see ``tw
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,6 +46,15 @@ MULTIGROUP_REASON = "undefined: this index needs exactly the two groups women an
 BOOTSTRAP_REPS = 200
 EXPECTED_REPS = 100
 SEED = 20260101
+# Indices with a bootstrap interval (the expected values have none).
+_BOOTSTRAP_IDS = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS)
+# Tables per chunk: 64 tables × 200 replicates × 840 cells is about 86 MB of draws.
+_CHUNK_TABLES = 64
+# Cells × replicates below which a pool costs more (starting interpreters) than it saves: the
+# bundled data (a few hundred small tables) stays in-process, a national municipal table does not.
+_PARALLEL_MIN_WORK = 1 << 27
+# Upper bound of the pool, whatever the core count: memory grows with each worker.
+_MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -201,7 +213,7 @@ def segregation_indices(
     Units are those with ``in_indices``; a unit with a suppressed (empty) count is left out and
     the method note says how many. Tables of a single unit (e.g. one field per region) measure no
     segregation between units and get no rows. ``ci_low``/``ci_high`` are 95 % percentile
-    intervals of ``bootstrap_reps`` multinomial resamples; each table's random stream is seeded
+    intervals of ``bootstrap_reps`` Poisson resamples; each table's random stream is seeded
     from ``seed`` and its own key, so adding a table never changes another table's interval.
     """
     import pandas as pd
@@ -274,48 +286,104 @@ def _uncertainty(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per-table bootstrap intervals of every index and D, M expected under no segregation.
 
-    Each table draws from its own seeded stream (one numpy call for all its replicates); the
-    indices of all replicates of all tables with the same number of units are then computed in
-    one vectorised pass, so that the cost is the draws, not Python per table.
+    Tables are cut into chunks of one size (units with persons), each handled by
+    ``_chunk_uncertainty``; with enough work the chunks run in a bounded pool of processes, one
+    per core. Every table draws from its own seeded streams and every index is computed on
+    arrays of exactly its table's units, so neither the chunking nor the pool nor the other
+    tables change a table's numbers.
     """
     n = len(keys)
-    names = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS)
-    low = {name: np.full(n, np.nan) for name in names}
-    high = {name: np.full(n, np.nan) for name in names}
+    low = {name: np.full(n, np.nan) for name in _BOOTSTRAP_IDS}
+    high = {name: np.full(n, np.nan) for name in _BOOTSTRAP_IDS}
     expected = {name: np.full(n, np.nan) for name in EXPECTED_IDS}
     status = twogroup.table_status(women, men)
     nonempty = (women + men) > 0
     sizes = nonempty.sum(1)
+    tables = np.flatnonzero(status == 0)
+    tables = tables[np.argsort(sizes[tables], kind="stable")]
     key_rows = list(keys.itertuples(index=False, name=None))
-    for size in np.unique(sizes[status == 0]):
-        tables = np.flatnonzero((status == 0) & (sizes == size))
-        w = np.stack([women[i, nonempty[i]] for i in tables])
-        m = np.stack([men[i, nonempty[i]] for i in tables])
-        boot = np.empty((len(tables), bootstrap_reps, 2, size))
-        chance = np.empty((len(tables), expected_reps, size))
-        for k, i in enumerate(tables):
-            table_seed = _table_seed(seed, key_rows[i])
-            if bootstrap_reps:
-                rng = np.random.default_rng(table_seed)
-                boot[k] = bootstrap.resample(np.stack([w[k], m[k]]), bootstrap_reps, rng)
-            if expected_reps:
-                rng = np.random.default_rng(table_seed)
-                chance[k] = bootstrap.random_allocation(w[k], m[k], expected_reps, rng)
-        if bootstrap_reps:
-            estimates, _ = twogroup.all_indices(w, m, with_class_shares=True)
-            values, _ = twogroup.all_indices(
-                boot[:, :, 0, :], boot[:, :, 1, :], with_class_shares=True
-            )
-            for name in names:
-                summary = bootstrap.summarize(estimates[name], values[name].T, level=0.95)
-                low[name][tables] = summary.ci_low
-                high[name][tables] = summary.ci_high
-        if expected_reps:
-            t = (w + m)[:, None, :]
-            values, _ = twogroup.all_indices(chance, t - chance)
-            for name in EXPECTED_IDS:
-                base = values[name.removesuffix("_expected")]
-                expected[name][tables] = np.nanmean(base, axis=1)
+    chunks = []
+    for size in np.unique(sizes[tables]):
+        same = tables[sizes[tables] == size]
+        for start in range(0, len(same), _CHUNK_TABLES):
+            part = same[start : start + _CHUNK_TABLES]
+            cells = np.stack([np.stack([women[i, nonempty[i]], men[i, nonempty[i]]]) for i in part])
+            seeds = [_table_seed(seed, key_rows[i]) for i in part]
+            chunks.append((part, (cells, seeds, bootstrap_reps, expected_reps)))
+    work = int(sizes[tables].sum()) * (2 * bootstrap_reps + expected_reps)
+    results = _run_chunks([args for _, args in chunks], parallel=work >= _PARALLEL_MIN_WORK)
+    for (part, _), (lo, hi, ex) in zip(chunks, results, strict=True):
+        for j, name in enumerate(_BOOTSTRAP_IDS):
+            low[name][part] = lo[:, j]
+            high[name][part] = hi[:, j]
+        for j, name in enumerate(EXPECTED_IDS):
+            expected[name][part] = ex[:, j]
+    return low, high, expected
+
+
+def _workers() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _MAX_WORKERS))
+
+
+def _run_chunks(jobs: list[tuple], parallel: bool) -> list[tuple[np.ndarray, ...]]:
+    """``_chunk_uncertainty`` of every job, in order; in a process pool when ``parallel``.
+
+    Workers are fresh interpreters ("spawn"), not forks of this process, which may be a Dagster
+    run with threads of its own; as with any spawned pool, a script calling this needs the usual
+    ``if __name__ == "__main__":`` guard.
+    """
+    workers = _workers()
+    if not parallel or workers < 2 or len(jobs) < 2:
+        return [_chunk_uncertainty(*job) for job in jobs]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread) as pool:
+        return list(pool.map(_chunk_uncertainty, *zip(*jobs, strict=True)))
+
+
+def _one_thread() -> None:
+    """In a pool worker: the processes already use every core, threads would only contend."""
+    twogroup._THREADS = 1
+
+
+def _chunk_uncertainty(
+    cells: np.ndarray, seeds: list[list[int]], bootstrap_reps: int, expected_reps: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bootstrap interval bounds (tables × ``_BOOTSTRAP_IDS``) and expected D and M
+    (tables × ``EXPECTED_IDS``) of tables of one size: ``cells[table, sex, unit]``.
+
+    Each table's bootstrap and its no-segregation tables come from two generators seeded alike.
+    """
+    k, _, size = cells.shape
+    w, m = cells[:, 0], cells[:, 1]
+    low = np.full((k, len(_BOOTSTRAP_IDS)), np.nan)
+    high = np.full((k, len(_BOOTSTRAP_IDS)), np.nan)
+    expected = np.full((k, len(EXPECTED_IDS)), np.nan)
+    if bootstrap_reps:
+        boot = np.empty((k, bootstrap_reps, 2, size))
+        for j, table_seed in enumerate(seeds):
+            rng = np.random.default_rng(table_seed)
+            boot[j] = bootstrap.resample_poisson(cells[j], bootstrap_reps, rng)
+        estimates, _ = twogroup.all_indices(w, m, with_class_shares=True)
+        values, _ = twogroup.all_indices(
+            boot[:, :, 0], boot[:, :, 1], with_class_shares=True, resampled=True
+        )
+        for j, name in enumerate(_BOOTSTRAP_IDS):
+            summary = bootstrap.summarize(estimates[name], values[name].T, level=0.95)
+            low[:, j] = summary.ci_low
+            high[:, j] = summary.ci_high
+    if expected_reps:
+        chance = np.empty((k, expected_reps, size))
+        for j, table_seed in enumerate(seeds):
+            rng = np.random.default_rng(table_seed)
+            chance[j] = bootstrap.random_allocation(w[j], m[j], expected_reps, rng)
+        bases = tuple(name.removesuffix("_expected") for name in EXPECTED_IDS)
+        values, _ = twogroup.all_indices(chance, (w + m)[:, None, :] - chance, only=bases)
+        for j, base in enumerate(bases):
+            expected[:, j] = np.nanmean(values[base], axis=1)
     return low, high, expected
 
 
@@ -335,7 +403,7 @@ def _notes(
         )
     else:
         how = (
-            f"95 % interval: percentiles of {bootstrap_reps} multinomial bootstrap resamples, "
+            f"95 % interval: percentiles of {bootstrap_reps} Poisson bootstrap resamples, "
             f"seed {seed}"
             if bootstrap_reps
             else ""

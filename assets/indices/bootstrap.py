@@ -8,6 +8,10 @@ unit, chance alone puts more women in some units than in others. Two tools measu
   one numpy call — no Python loop over replicates. Each index gets the replicates' mean, standard
   error, bias (mean − estimate), a bias-corrected estimate (estimate − bias, as the R package
   ``segregation`` reports with ``se = TRUE``) and a percentile interval.
+* ``resample_poisson``: the *Poisson* bootstrap the ``segregation_indices`` dataset uses (each
+  cell drawn on its own as Poisson(observed count)); for indices of shares it gives the same
+  intervals as the multinomial one at half the drawing cost (why: ``resample_poisson``,
+  docs/methods.md).
 * ``expected_two_group``: the mean index over tables drawn with NO segregation given the margins
   (every unit's size and the numbers of women and men kept; women spread over units at random,
   a multivariate hypergeometric draw — the two-group case of R's ``r2dtable`` used by
@@ -65,6 +69,20 @@ def resample(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np.ndarr
     nd = np.where(n > 0, n, 1.0)
     draws = rng.multinomial(n.astype(np.int64), cells / nd[..., None], size=(reps, *batch))
     return draws.reshape(reps, *c.shape).astype(np.float64)
+
+
+def resample_poisson(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """``reps`` Poisson bootstrap resamples of a table: shape (reps, *counts.shape).
+
+    Every cell is drawn on its own as Poisson(observed count), so the table's total varies
+    around the observed one. Given that total S, independent Poisson cells are exactly a
+    multinomial draw of S persons with the observed shares, and every index here depends only on
+    shares, so this bootstrap is the multinomial one with a total drawn around the observed
+    (±√N): the same intervals up to a relative change of order 1/√N, at half the cost of
+    numpy's multinomial (which draws one conditional binomial per cell). docs/methods.md.
+    """
+    c = _whole_counts(np.asarray(counts, dtype=np.float64))
+    return rng.poisson(c, size=(reps, *c.shape)).astype(np.float64)
 
 
 def summarize(estimate: np.ndarray, replicates: np.ndarray, level: float) -> BootstrapSummary:

@@ -220,6 +220,28 @@ def class_codes(women: ArrayLike, men: ArrayLike, bounds: ClassBounds | None = N
     return _class_codes(w, m, bounds or ClassBounds())
 
 
+def _share_order(p: np.ndarray) -> np.ndarray:
+    """Each row's units in increasing women's share, by sorting packed integer keys.
+
+    A key is the share in fixed point (62 − b bits) with the unit's position in the low b bits,
+    so one ``np.sort`` of integers (several times faster than ``argsort``) yields the order.
+    Shares of whole counts w₁/t₁ ≠ w₂/t₂ differ by at least 1/(t₁·t₂), so they get different
+    keys while t₁·t₂ < 2^(62 − b) (2^53 for 512 units: units of up to 90 million persons);
+    equal shares are ordered by position, which changes no term of Gini beyond rounding.
+    Rows too wide for the low bits fall back to ``argsort``.
+    """
+    n_units = p.shape[1]
+    bits = max(1, (n_units - 1).bit_length())
+    if bits > 20:
+        return np.argsort(p, axis=1)
+    key = (p * float(1 << (62 - bits))).astype(np.int64)
+    key <<= bits
+    key |= np.arange(n_units, dtype=np.int64)
+    key.sort(axis=1)
+    key &= (1 << bits) - 1
+    return key
+
+
 def _class_codes(w: np.ndarray, m: np.ndarray, b: ClassBounds) -> np.ndarray:
     den = math.lcm(b.balanced_high.denominator, b.dominated_high.denominator)
     hi = float(b.balanced_high * den)
@@ -286,17 +308,28 @@ def all_indices(
     men: ArrayLike,
     bounds: ClassBounds | None = None,
     with_class_shares: bool = False,
+    only: tuple[str, ...] | None = None,
+    resampled: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Every index of ``INDEX_NAMES`` for every table, with the reasons where undefined.
 
     Returns ``(values, reasons)``: dicts from index name to one value (NaN when undefined) and
     one reason string ('' when defined) per table. With ``with_class_shares`` also the five
-    ``class_share_*`` values. This is the fast path used by ``batch`` and the CLI: shared
-    intermediates are computed once and chunks of tables run on threads.
+    ``class_share_*`` values; with ``only`` just those indices (the same numbers, without the
+    cost of the others, e.g. Gini's sort). This is the fast path used by ``batch`` and the CLI:
+    shared intermediates are computed once and chunks of tables run on threads.
+
+    ``resampled`` is for bootstrap replicates (whole counts, thousands of tables): Gini ranks the
+    units by one integer sort instead of an argsort and the class shares come from one bincount.
+    Class shares are then the same numbers (sums of whole numbers are exact in any order); Gini
+    may differ in the last bits (units with equal shares summed in another order, see
+    ``_share_order``). Published point estimates therefore never take this path.
     """
     w, m = as_counts(women, men)
     names = INDEX_NAMES + (CLASS_SHARE_NAMES if with_class_shares else ())
-    values, (status, zero_cell) = _compute(w, m, bounds=bounds, names=names)
+    if only is not None:
+        names = tuple(only)
+    values, (status, zero_cell) = _compute(w, m, bounds, names, resampled)
     reasons = {n: _reasons(status, zero_cell if n == "charles_grusky_a" else None) for n in names}
     return values, reasons
 
@@ -308,7 +341,11 @@ def _one(name: str, women: ArrayLike, men: ArrayLike) -> float | np.ndarray:
 
 
 def _compute(
-    w: np.ndarray, m: np.ndarray, bounds: ClassBounds | None, names: tuple[str, ...]
+    w: np.ndarray,
+    m: np.ndarray,
+    bounds: ClassBounds | None,
+    names: tuple[str, ...],
+    resampled: bool = False,
 ) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Run ``_kernel`` over chunks of a (…, units) batch and reassemble the per-table results."""
     batch_shape = w.shape[:-1]
@@ -321,7 +358,7 @@ def _compute(
     slices = [slice(i, min(i + step, n_tables)) for i in range(0, n_tables, step)]
 
     def run(s: slice) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        return _kernel(w2[s], m2[s], b, names)
+        return _kernel(w2[s], m2[s], b, names, resampled)
 
     if len(slices) > 1 and _THREADS > 1:
         with ThreadPoolExecutor(_THREADS) as pool:
@@ -329,7 +366,7 @@ def _compute(
     else:
         parts = [run(s) for s in slices]
     if not parts:
-        parts = [_kernel(w2, m2, b, names)]
+        parts = [_kernel(w2, m2, b, names, resampled)]
     values = {n: np.concatenate([p[0][n] for p in parts]).reshape(batch_shape) for n in names}
     status = np.concatenate([p[1] for p in parts]).reshape(batch_shape)
     zero_cell = np.concatenate([p[2] for p in parts]).reshape(batch_shape)
@@ -337,7 +374,7 @@ def _compute(
 
 
 def _kernel(
-    w: np.ndarray, m: np.ndarray, bounds: ClassBounds, names: tuple[str, ...]
+    w: np.ndarray, m: np.ndarray, bounds: ClassBounds, names: tuple[str, ...], resampled: bool
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """All requested indices of a (tables × units) chunk; see each public function's formula."""
     want = set(names)
@@ -397,7 +434,7 @@ def _kernel(
         ).sum(1)
 
     if "gini" in want:
-        order = np.argsort(p, axis=1)
+        order = _share_order(p) if resampled else np.argsort(p, axis=1)
         ws = np.take_along_axis(w, order, axis=1)
         ts = np.take_along_axis(t, order, axis=1)
         below_t = np.cumsum(ts, axis=1) - ts
@@ -405,7 +442,17 @@ def _kernel(
         out["gini"] = (ws * below_t - ts * below_w).sum(1) / (Wd * Md)
 
     class_names = [n for n in names if n == "balanced_share" or n in CLASS_SHARE_NAMES]
-    if class_names:
+    if class_names and resampled:
+        codes = _class_codes(w, m, bounds)
+        # Empty units (code −1) weigh t = 0, so they may share class 0's bin.
+        cell = np.arange(len(t))[:, None] * len(CLASS_ORDER) + np.maximum(codes, 0)
+        persons = np.bincount(cell.ravel(), weights=t.ravel(), minlength=len(t) * len(CLASS_ORDER))
+        by_class = persons.reshape(len(t), len(CLASS_ORDER)) / Td[:, None]
+        for n in class_names:
+            out[n] = by_class[
+                :, CLASS_ORDER.index("balanced_40_60" if n == "balanced_share" else n[12:])
+            ]
+    elif class_names:
         codes = _class_codes(w, m, bounds)
         for n in class_names:
             k = CLASS_ORDER.index("balanced_40_60" if n == "balanced_share" else n[12:])

@@ -77,3 +77,36 @@ def test_multigroup_bootstrap():
     s = bootstrap.bootstrap_multigroup(counts, reps=200, seed=1)
     assert s["mutual_information_m"].ci_low < s["mutual_information_m"].estimate
     assert s["theil_h"].ci_high > s["theil_h"].estimate
+
+
+def test_poisson_resamples_vary_each_cell_by_its_own_count():
+    counts = np.array([[0.0, 3.0, 50.0], [400.0, 1.0, 9.0]])
+    a = bootstrap.resample_poisson(counts, reps=20_000, rng=np.random.default_rng(3))
+    b = bootstrap.resample_poisson(counts, reps=20_000, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (20_000, 2, 3)
+    assert (a[:, 0, 0] == 0).all()  # an empty cell stays empty
+    # Poisson: mean and variance both equal the observed count (within 4 standard errors).
+    np.testing.assert_allclose(a.mean(0), counts, atol=4 * np.sqrt(counts.max() / 20_000))
+    np.testing.assert_allclose(a.var(0), counts, rtol=0.05, atol=0.05)
+    # unlike the multinomial, the table's total varies (by about its square root)
+    assert a.sum((-2, -1)).std() == pytest.approx(np.sqrt(counts.sum()), rel=0.05)
+
+
+def test_poisson_and_multinomial_bootstraps_agree_on_an_index_spread():
+    # Indices depend only on shares, so the two schemes should give the same spread of D.
+    w = np.array([120.0, 80, 30, 5, 60])
+    m = np.array([20.0, 70, 90, 40, 60])
+    rng = np.random.default_rng(4)
+    poisson = bootstrap.resample_poisson(np.stack([w, m]), 4000, rng)
+    multinomial = bootstrap.resample(np.stack([w, m]), 4000, rng)
+    sd = [
+        twogroup.all_indices(d[:, 0], d[:, 1])[0]["dissimilarity"].std()
+        for d in (poisson, multinomial)
+    ]
+    assert sd[0] == pytest.approx(sd[1], rel=0.08)
+
+
+def test_poisson_resampling_refuses_fractional_counts():
+    with pytest.raises(ValueError, match="whole-number"):
+        bootstrap.resample_poisson(np.array([[1.5, 2.0]]), 10, np.random.default_rng(0))
