@@ -220,7 +220,9 @@ def segregation_indices(
 
     from assets.contracts import SEGREGATION_INDICES, conform
 
-    used = unit_shares[unit_shares["in_indices"].fillna(False).astype(bool)]
+    # Only the columns needed: a copy of every column of millions of units would cost GBs.
+    in_indices = unit_shares["in_indices"].fillna(False).astype(bool)
+    used = unit_shares.loc[in_indices, [*TABLE_KEY, "women", "men"]]
     if used.empty:
         return conform(pd.DataFrame(columns=SEGREGATION_INDICES.names), SEGREGATION_INDICES)
     grouped = used.groupby(TABLE_KEY, sort=True, observed=True, dropna=False)

@@ -35,8 +35,7 @@ def unit_shares(counts: pd.DataFrame, bounds: ClassBounds | None = None) -> pd.D
     """
     if counts.empty:
         return conform(pd.DataFrame(columns=UNIT_SHARES.names), UNIT_SHARES)
-    unit = counts.groupby(_ORDER, sort=True, observed=True, dropna=False).ngroup().to_numpy()
-    n_units = int(unit.max()) + 1
+    unit, n_units = _group_numbers(counts, _ORDER)
     sex_code, sexes = pd.factorize(counts["sex"], use_na_sentinel=False)
     _refuse_repeats(unit * len(sexes) + sex_code)
     count = counts["count"].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -60,6 +59,25 @@ def unit_shares(counts: pd.DataFrame, bounds: ClassBounds | None = None) -> pd.D
     df["d_contribution"] = d
     df["m_contribution"] = m
     return conform(df, UNIT_SHARES)
+
+
+def _group_numbers(df: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, int]:
+    """Each row's group of ``columns`` numbered 0… in sorted key order (missing values last),
+    and the number of groups: ``groupby(columns, sort=True, dropna=False).ngroup()``, but built
+    one column at a time, so only one column's codes exist at once instead of all fourteen
+    (730 MB at 6.5 million rows)."""
+    number = np.zeros(len(df), dtype=np.int64)
+    n_groups = 1
+    for column in columns:
+        codes, uniques = pd.factorize(df[column], sort=True, use_na_sentinel=False)
+        if n_groups * len(uniques) >= 2**62:  # renumber the groups seen so far densely
+            number, seen = pd.factorize(number, sort=True)
+            n_groups = len(seen)
+        number *= len(uniques)
+        number += codes
+        n_groups *= len(uniques)
+    number, seen = pd.factorize(number, sort=True)
+    return number, len(seen)
 
 
 def _code_of(values: pd.Index, value: str) -> int:
@@ -116,8 +134,7 @@ def _contributions(
     idx = np.flatnonzero(in_indices)
     if not len(idx):
         return d, m_term
-    keys = df.iloc[idx][TABLE_KEY]
-    table = keys.groupby(TABLE_KEY, sort=False, observed=True, dropna=False).ngroup().to_numpy()
+    table, _ = _group_numbers(df[TABLE_KEY].iloc[idx], TABLE_KEY)
     w = women[idx]
     m = men[idx]
     W = np.bincount(table, weights=w)[table]
