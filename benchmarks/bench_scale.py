@@ -8,8 +8,8 @@ Stages, each the project's own code, in one process as a run would do them:
   counts   conform the generated rows to the ``counts`` contract (assets/contracts.py)
   shares   ``unit_shares`` (assets/shares/compute.py)
   indices  ``segregation_indices`` with its bootstrap intervals (assets/indices/batch.py)
-  publish  ``bundle.build`` (CSV, Excel CSV, Parquet, datapackage.json) and ``write_release``
-           into benchmarks/.data/ (git-ignored), then deleted
+  publish  ``bundle.write`` streamed by ``write_release`` (CSV, Excel CSV, Parquet,
+           datapackage.json) into benchmarks/.data/ (git-ignored), then deleted
 
 Run:  .venv/bin/python benchmarks/bench_scale.py [--years 25] [--regions 309] [--units 420]
 Prints a Markdown section for benchmarks/RESULTS.md. Target (issue 9): ≤ 120 s, ≤ 4 GB peak.
@@ -40,17 +40,36 @@ from assets.indices.batch import segregation_indices  # noqa: E402
 from assets.shares.compute import unit_shares  # noqa: E402
 from publish import bundle  # noqa: E402
 from publish.release import write_release  # noqa: E402
+from publish.sinks import FileInfo, Sink  # noqa: E402
 
 FIRST_YEAR = 1999
+RUN_DATE = dt.date(2026, 11, 28)
 
 
 def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
+def reset_peak_rss() -> float:
+    """Reset the kernel's peak-RSS mark (Linux ``clear_refs``), so the next stage's own peak
+    can be read; returns the current resident size in GB, the stage's starting point."""
+    Path("/proc/self/clear_refs").write_text("5")
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024**2
+    raise OSError("no VmRSS in /proc/self/status")
+
+
 def cpu_s() -> float:
+    """CPU of this process and of its finished children (segregation_indices' process pool)."""
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+def worker_peak_rss_gb() -> float:
+    """Largest peak resident memory of one finished child process (a pool worker)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
 
 
 def synthetic_counts(n_regions: int, n_units: int, n_years: int, seed: int = 2026) -> pd.DataFrame:
@@ -139,31 +158,41 @@ def main() -> int:
     counts = stage("counts: conform to the contract", lambda: conform(generated.pop(), COUNTS))
     shares = stage("unit_shares", lambda: unit_shares(counts))
     indices = stage("segregation_indices (with bootstrap CIs)", lambda: segregation_indices(shares))
-    files = stage(
-        "publish: bundle.build (CSV, Excel CSV, Parquet, datapackage)",
-        lambda: bundle.build(
-            {
-                "counts": counts,
-                "unit_shares": shares,
-                "segregation_indices": indices,
-                "criteria_results": conform(
-                    pd.DataFrame(columns=CRITERIA_RESULTS.names), CRITERIA_RESULTS
-                ),
-            },
-            catalog(),
-            {},
-            run_date=dt.date(2026, 11, 28),
-            code_version="benchmark",
-        ),
+    print(
+        f"segregation_indices pool: peak {worker_peak_rss_gb():.2f} GB per worker process",
+        file=sys.stderr,
+        flush=True,
     )
-    size = sum(len(b) for b in files.values())
+    datasets = {
+        "counts": counts,
+        "unit_shares": shares,
+        "segregation_indices": indices,
+        "criteria_results": conform(pd.DataFrame(columns=CRITERIA_RESULTS.names), CRITERIA_RESULTS),
+    }
+    written: dict[str, FileInfo] = {}
+
+    def fill(sink: Sink) -> None:
+        bundle.write(sink, datasets, catalog(), {}, run_date=RUN_DATE, code_version="benchmark")
+        written.update(sink.files)
+
+    peak_before_publish = peak_rss_gb()
+    publish_input = reset_peak_rss()
     stage(
-        "publish: write_release (write, verify, rename, latest)",
-        lambda: write_release(out, bundle.release_id(counts, dt.date(2026, 11, 28)), files),
-        rows_of=lambda _: len(files),
+        "publish: bundle.write streamed into write_release (CSV, Excel CSV, Parquet, "
+        "datapackage; fsync, verify, rename, latest)",
+        lambda: write_release(out, bundle.release_id(counts, RUN_DATE), fill),
+        rows_of=lambda _: len(written) + 1,
     )
+    publish_peak = peak_rss_gb()
+    print(
+        f"publish: resident {publish_input:.2f} GB before, peak {publish_peak:.2f} GB "
+        f"(+{publish_peak - publish_input:.2f} GB)",
+        file=sys.stderr,
+        flush=True,
+    )
+    size = sum(info.size for info in written.values())
     total = time.perf_counter() - started
-    peak = peak_rss_gb()
+    peak = max(peak_before_publish, publish_peak)
     shutil.rmtree(out, ignore_errors=True)
 
     load = os.getloadavg()[0]
@@ -171,7 +200,8 @@ def main() -> int:
     print(
         f"SYNTHETIC: {args.regions} municipalities × {args.units} occupations × 2 sexes × "
         f"{args.years} years = {len(counts):,} counts rows; release {size / 1e6:.0f} MB in "
-        f"{len(files)} files; one run; load average {load:.1f}; Python {sys.version.split()[0]}.\n"
+        f"{len(written) + 1} files; one run; load average {load:.1f}; "
+        f"Python {sys.version.split()[0]}.\n"
     )
     print("| stage | wall s | CPU s | rows (files) |\n|---|---:|---:|---:|")
     for name, wall, cpu, rows in timings:
