@@ -124,3 +124,55 @@ def test_an_interrupted_object_store_write_is_not_a_release():
 def test_local_paths_and_file_urls_are_local(tmp_path):
     assert release_root(str(tmp_path)) == tmp_path.resolve()
     assert release_root(tmp_path.as_uri()) == tmp_path.resolve()
+
+
+def _streamed(files: dict[str, bytes]):
+    """A bundle that writes its files as streams, in two pieces each."""
+
+    def fill(sink):
+        for name, data in files.items():
+            with sink.open(name) as out:
+                out.write(data[:1])
+                out.write(data[1:])
+
+    return fill
+
+
+def test_a_streamed_release_equals_the_same_files_given_as_bytes(tmp_path):
+    files = {"data/a.csv": b"x,y\r\n1,2\r\n", "datapackage.json": b"{}"}
+    write_release(tmp_path / "bytes", "r1", files)
+    path = write_release(tmp_path / "streamed", "r1", _streamed(files))
+    verify(path)
+    assert (path / "SHA256SUMS").read_bytes() == (
+        tmp_path / "bytes" / "latest" / "SHA256SUMS"
+    ).read_bytes()
+
+
+def test_a_failing_bundle_publishes_nothing_and_leaves_latest(tmp_path):
+    write_release(tmp_path, "r1", {"a": b"1"})
+
+    def fill(sink):
+        with sink.open("data/big.csv") as out:
+            out.write(b"half of a table")
+            raise RuntimeError("the dataset writer failed")
+
+    with pytest.raises(RuntimeError, match="dataset writer failed"):
+        write_release(tmp_path, "r2", fill)
+    assert latest_id(tmp_path) == "r1"
+    assert [p.name for p in (tmp_path / "releases").iterdir()] == ["r1"]
+
+
+def test_a_bundle_may_not_write_its_own_sha256sums(tmp_path):
+    with pytest.raises(ReleaseError, match="written by the release step"):
+        write_release(tmp_path, "r1", {"SHA256SUMS": b"forged"})
+    with pytest.raises(ReleaseError, match="written by the release step"):
+        write_release(tmp_path, "r1", _streamed({"SHA256SUMS": b"forged"}))
+    assert release_ids(tmp_path) == []
+
+
+def test_a_streamed_release_on_the_memory_filesystem():
+    root = release_root(f"memory://tasapaino-{uuid.uuid4().hex}/dist")
+    write_release(root, "r1", _streamed({"data/a.csv": b"x\r\n", "b": b"2"}))
+    assert (root / "releases" / "r1" / "data" / "a.csv").read_bytes() == b"x\r\n"
+    assert latest_id(root) == "r1"
+    verify(root / "releases" / "r1")
