@@ -82,14 +82,17 @@ def _jobs() -> tuple[list[Job], int, float, float]:
 
 
 def one_at_a_time(jobs: list[Job], repeat: int) -> dict[str, list[float]]:
-    """Median over the repeats of each chart's SVG / PNG / both time, wall and CPU."""
+    """Median over the repeats of each chart's SVG / PNG / both time, wall and CPU.
+
+    The two vl-convert calls of ``publish.chart_worker.draw``, timed apart.
+    """
+    import vl_convert as vlc
+
     from publish.chart_worker import draw
 
     per: dict[str, list[list[float]]] = {
         k: [[] for _ in jobs] for k in ("svg", "png", "svg_c", "png_c")
     }
-    import vl_convert as vlc
-
     draw(jobs[0].spec, jobs[0].locale, jobs[0].scale)  # warm-up: engine and fonts load
     for _ in range(repeat):
         for i, job in enumerate(jobs):
