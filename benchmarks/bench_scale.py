@@ -67,11 +67,6 @@ def cpu_s() -> float:
     return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 
 
-def worker_peak_rss_gb() -> float:
-    """Largest peak resident memory of one finished child process (a pool worker)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
-
-
 def synthetic_counts(n_regions: int, n_units: int, n_years: int, seed: int = 2026) -> pd.DataFrame:
     """SYNTHETIC ``counts`` rows: region × year tables of ``n_units`` occupations, both sexes."""
     n_tables = n_regions * n_years
@@ -158,11 +153,6 @@ def main() -> int:
     counts = stage("counts: conform to the contract", lambda: conform(generated.pop(), COUNTS))
     shares = stage("unit_shares", lambda: unit_shares(counts))
     indices = stage("segregation_indices (with bootstrap CIs)", lambda: segregation_indices(shares))
-    print(
-        f"segregation_indices pool: peak {worker_peak_rss_gb():.2f} GB per worker process",
-        file=sys.stderr,
-        flush=True,
-    )
     datasets = {
         "counts": counts,
         "unit_shares": shares,
