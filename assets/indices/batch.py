@@ -50,9 +50,10 @@ SEED = 20260101
 _BOOTSTRAP_IDS = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS)
 # Tables per chunk: 64 tables × 200 replicates × 840 cells is about 86 MB of draws.
 _CHUNK_TABLES = 64
-# Cells × replicates below which a pool costs more (starting interpreters) than it saves: the
-# bundled data (a few hundred small tables) stays in-process, a national municipal table does not.
-_PARALLEL_MIN_WORK = 1 << 27
+# Cells × replicates below which a pool costs more than it saves: about 9 million are done per
+# CPU second, and starting the workers (fresh interpreters importing numpy) takes a second or two,
+# so from about 4 s of work on. The bundled data (a few hundred small tables) stays in-process.
+_PARALLEL_MIN_WORK = 1 << 25
 # Upper bound of the pool, whatever the core count: memory grows with each worker.
 _MAX_WORKERS = 4
 
