@@ -1,11 +1,12 @@
 """Per-unit women's shares, classes and index contributions from ``counts``.
 
 Built on integer codes rather than a reshape of string keys: every unit (one row of the result)
-gets a group number from one ``groupby(...).ngroup()`` over the key columns, and the women's and
+gets a group number from its key columns, factorized one column at a time, and the women's and
 men's counts are scattered into two arrays by that number. A ``set_index(...).unstack("sex")``
 over the fourteen string key columns did the same but built a MultiIndex of every counts row
 (hash tables, sorted levels, an object copy of each key): at the finest national grain (6.5
-million counts rows) it took three times the memory of ``counts`` itself.
+million counts rows) it took 41 CPU seconds and 8.6 GB, now 11 s and 3.0 GB
+(benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -81,9 +82,12 @@ def _group_numbers(df: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, in
 
 
 def _code_of(values: pd.Index, value: str) -> int:
-    """The factorized code of ``value``, or −1 (matching no row) when no row has it."""
-    hits = np.flatnonzero(values == value)
-    return int(hits[0]) if len(hits) else -1
+    """The factorized code of ``value``, or −1 (matching no row) when no row has it.
+
+    A missing sex is a value of its own here (neither women nor men), so such rows count for
+    neither, as before."""
+    hits = [i for i, v in enumerate(values) if isinstance(v, str) and v == value]
+    return hits[0] if hits else -1
 
 
 def _refuse_repeats(cell: np.ndarray) -> None:

@@ -81,3 +81,10 @@ def test_a_repeated_unit_and_sex_is_refused_naming_the_rows():
     rows = [("1", "women", 30), ("1", "men", 10), ("1", "women", 31)]
     with pytest.raises(ValueError, match="row 3 repeats the unit and sex of row 1"):
         unit_shares(tiny_counts(rows))
+
+
+def test_a_row_of_missing_sex_counts_for_neither_sex():
+    counts = tiny_counts([("1", "women", 30), ("1", "men", 10), ("1", None, 7)])
+    counts["sex"] = counts["sex"].astype("string")
+    u1 = unit_shares(counts).iloc[0]
+    assert (u1["women"], u1["men"], u1["total"]) == (30, 10, 40)
