@@ -50,8 +50,8 @@ def articles(
     previous = load_previous(
         release_root(release_target.out_dir), bundle.release_id(counts, run_date)
     )
-    # Articles import Altair and vl-convert (seconds); load them when articles are written,
-    # not when the code location loads.
+    # Articles import Jinja2, markdown-it and the article modules; load them when articles are
+    # written, not when the code location loads.
     from publish.articles import PublishedData, build_articles, files_of
 
     published = PublishedData(
