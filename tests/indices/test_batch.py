@@ -165,7 +165,17 @@ def test_a_process_pool_gives_the_same_numbers_as_one_process(monkeypatch):
     alone = segregation_indices(shares, bootstrap_reps=40, expected_reps=20)
     monkeypatch.setattr(batch, "_PARALLEL_MIN_WORK", 0)
     monkeypatch.setattr(batch, "_CHUNK_TABLES", 2)
+    monkeypatch.setattr(batch, "_workers", lambda: 2)  # a pool even on a one-core runner
+    pools = []
+
+    def recording_pool(*args, **kwargs):
+        pools.append(batch_pool(*args, **kwargs))
+        return pools[-1]
+
+    batch_pool = batch.ProcessPoolExecutor
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", recording_pool)
     pooled = segregation_indices(shares, bootstrap_reps=40, expected_reps=20)
+    assert len(pools) == 1
     pd.testing.assert_frame_equal(alone, pooled, check_exact=True)
 
 
