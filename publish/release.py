@@ -33,6 +33,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from publish.sinks import FileInfo, FolderSink, Sink
 SUMS = "SHA256SUMS"
 LATEST = "latest"
 HIDDEN = "."
+VERIFY_THREADS = min(4, os.cpu_count() or 1)
 
 
 class ReleaseError(RuntimeError):
@@ -75,16 +77,25 @@ def file_sha256(path: Any) -> str:
     return digest.hexdigest()
 
 
+def _actual_sha256(path: Any) -> str | None:
+    return file_sha256(path) if path.is_file() else None
+
+
 def verify(directory: Any) -> None:
-    """Raise ReleaseError unless SHA256SUMS exists and every file listed in it matches."""
+    """Raise ReleaseError unless SHA256SUMS exists and every file listed in it matches.
+
+    Files are read back in parallel threads (hashing releases the GIL): a national release
+    is gigabytes, and this runs before every rename and every switch of ``latest``.
+    """
     sums = directory / SUMS
     if not sums.exists():
         raise ReleaseError(f"{directory}: no {SUMS}")
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        digest, name = line.split("  ", 1)
-        path = directory / name
-        if not path.is_file() or file_sha256(path) != digest:
-            raise ReleaseError(f"{directory}: {name} does not match {SUMS}")
+    listed = [line.split("  ", 1) for line in sums.read_text(encoding="utf-8").splitlines()]
+    with ThreadPoolExecutor(max_workers=VERIFY_THREADS) as pool:
+        actual = pool.map(_actual_sha256, [directory / name for _, name in listed])
+        for (digest, name), found in zip(listed, actual, strict=True):
+            if found != digest:
+                raise ReleaseError(f"{directory}: {name} does not match {SUMS}")
 
 
 def is_valid(directory: Any) -> bool:
@@ -104,6 +115,8 @@ def write_release(root: Any, release_id: str, files: Files) -> Any:
 
     ``files`` is either relative path → bytes, or a function that writes the files into the
     sink it is given (publish/sinks.py): large datasets then go to disk as they are produced.
+    The release is verified once, before it gets its final name (local) or read back from
+    the store; ``latest`` is switched after that, last.
     """
     if not release_id or release_id.startswith(HIDDEN) or "/" in release_id:
         raise ReleaseError(f"release id {release_id!r}: must be a plain, non-hidden name")
@@ -112,7 +125,7 @@ def write_release(root: Any, release_id: str, files: Files) -> Any:
         final = _write_local(root, release_id, fill)
     else:
         final = _write_object_store(root, release_id, fill)
-    point_latest(root, release_id)
+    _switch_latest(root, release_id)  # verified just now, in staging or read back
     return final
 
 
@@ -297,8 +310,12 @@ def _write_object_store(root: Any, release_id: str, fill: Callable[[Sink], objec
 def point_latest(root: Any, release_id: str) -> None:
     """Make ``latest`` name ``releases/<release_id>``: a symlink renamed into place on a local
     disk, a single small object elsewhere. Refuses a release that does not verify."""
+    verify(root / "releases" / release_id)
+    _switch_latest(root, release_id)
+
+
+def _switch_latest(root: Any, release_id: str) -> None:
     target = root / "releases" / release_id
-    verify(target)
     if is_local(root):
         _point_local(root, target)
     else:

@@ -13,6 +13,8 @@ import contextlib
 import hashlib
 import io
 import os
+import queue
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,30 +37,69 @@ class FileInfo:
 class HashingWriter(io.RawIOBase):
     """Passes bytes on to ``out`` while counting and hashing them (no second read).
 
-    ``tell`` is the number of bytes written, which is what the Parquet writer asks for.
+    ``tell`` is the number of bytes written, which is what the Parquet writer asks for. With
+    ``background``, hashing and writing happen in order in a thread of their own (both release
+    the GIL), while the caller formats the next rows; at most ``QUEUED`` buffers wait, so
+    memory stays bounded. Written buffers must not change afterwards: bytes and Arrow buffers
+    never do, and anything writable is copied. ``info`` waits until everything is written.
     """
 
-    def __init__(self, out: BinaryIO) -> None:
+    QUEUED = 4
+
+    def __init__(self, out: BinaryIO, *, background: bool = False) -> None:
         super().__init__()
         self.out = out
         self.size = 0
         self._hash = hashlib.sha256()
+        self._error: BaseException | None = None
+        self._queue: queue.Queue[memoryview | None] | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._queue = queue.Queue(maxsize=self.QUEUED)
+            self._thread = threading.Thread(target=self._drain, name="hashing-writer", daemon=True)
+            self._thread.start()
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
-        self._hash.update(view)
-        self.out.write(view)
-        self.size += view.nbytes
-        return view.nbytes
+        size = view.nbytes
+        if self._queue is None:
+            self._consume(view)
+        else:
+            self._raise_error()
+            self._queue.put(view if view.readonly else memoryview(bytes(view)))
+        self.size += size
+        return size
 
     def tell(self) -> int:
         return self.size
 
-    @property
-    def info(self) -> FileInfo:
+    def _consume(self, view: memoryview) -> None:
+        self._hash.update(view)
+        self.out.write(view)
+
+    def _drain(self) -> None:
+        assert self._queue is not None
+        while (view := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._consume(view)
+                except BaseException as exc:  # handed to the writing thread by _raise_error
+                    self._error = exc
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def finish(self) -> FileInfo:
+        """Wait for the queued bytes; size and SHA-256 of everything written."""
+        if self._thread is not None and self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        self._raise_error()
         return FileInfo(self.size, self._hash.hexdigest())
 
 
@@ -104,8 +145,8 @@ class MemorySink(_Names):
         buf = io.BytesIO()
         writer = HashingWriter(buf)
         yield writer
+        self.files[name] = writer.finish()
         self.data[name] = buf.getvalue()
-        self.files[name] = writer.info
 
 
 class FolderSink(_Names):
@@ -119,21 +160,38 @@ class FolderSink(_Names):
         self._pending: list[Future[None]] = []
 
     def add(self, name: str, data: bytes) -> FileInfo:
-        with self.open(name) as out:
-            out.write(data)
-        return self.files[name]
+        self._claim(name)
+        path = self._path(name)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return self._done(name, path, FileInfo.of(data))
 
     @contextlib.contextmanager
     def open(self, name: str) -> Iterator[HashingWriter]:
+        """A stream hashed and written in the background (large files)."""
         self._claim(name)
+        path = self._path(name)
+        with open(path, "wb") as fh:
+            writer = HashingWriter(fh, background=True)
+            try:
+                yield writer
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.finish()  # stop its thread; the first error is the one to report
+                raise
+            info = writer.finish()
+        self._done(name, path, info)
+
+    def _path(self, name: str) -> Path:
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            writer = HashingWriter(fh)
-            yield writer
-        self.files[name] = writer.info
+        return path
+
+    def _done(self, name: str, path: Path, info: FileInfo) -> FileInfo:
+        self.files[name] = info
         if self._syncer is not None:
             self._pending.append(self._syncer.submit(_fsync_file, path))
+        return info
 
     def close(self) -> None:
         """Wait until every file is on disk (raises the first fsync error)."""

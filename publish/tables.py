@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -37,6 +39,9 @@ BOM = "\ufeff"
 CHUNK_ROWS = 1024 * 1024
 # Rows formatted as CSV text at a time: bounds the intermediate strings of one chunk.
 TEXT_ROWS = 128 * 1024
+# A column (or a group of adjacent columns) is formatted per distinct value, not per row, when
+# it has at most one distinct value (combination) per REPEATS rows.
+REPEATS = 8
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 PARQUET_COMPRESSION = "zstd"
 
@@ -63,10 +68,13 @@ EXCEL_CSV = Dialect(";", ",", bom=True)
 @dataclass(frozen=True)
 class _Text:
     """A column's values as pandas writes them, before the dialect: missing values are null.
-    ``kind`` says what the dialect changes: quoting of strings, the decimal mark of floats."""
+    ``kind`` says what the dialect changes: quoting of strings, the decimal mark of floats.
+    With ``indices``, ``values`` are the distinct values and row i is ``values[indices[i]]``:
+    the dialect is then applied once per distinct value."""
 
     values: pa.Array
     kind: str  # "string", "float" or "fixed" (integers, booleans, timestamps: never quoted)
+    indices: pa.Array | None = None
 
 
 def _python_float_repr(values: pa.Array) -> pa.Array:
@@ -74,13 +82,35 @@ def _python_float_repr(values: pa.Array) -> pa.Array:
     return pa.array([repr(v) for v in values.to_pylist()], pa.string())
 
 
+def _small_float_text(arrow: pa.Array) -> pa.Array:
+    """Arrow's text of numbers with 0 < |x| < 1e-4 laid out as Python does (``1.5e-05``).
+
+    Arrow writes the same digits as ``0.000015`` (down to 1e-6) or ``1.5e-7`` (below); Python
+    always uses the exponent, with at least two digits.
+    """
+    exponent = pc.match_substring(arrow, "e")
+    padded = pc.if_else(
+        pc.match_like(arrow, "%e-_"), pc.replace_substring(arrow, "e-", "e-0"), arrow
+    )
+    negative = pc.starts_with(arrow, "-")
+    body = pc.if_else(negative, pc.utf8_slice_codeunits(arrow, 1), arrow)  # 0.0000ddd
+    six = pc.starts_with(body, "0.00000")  # 0.00000ddd is d.dd × 10⁻⁶, 0.0000ddd × 10⁻⁵
+    digits = pc.if_else(six, pc.utf8_slice_codeunits(body, 7), pc.utf8_slice_codeunits(body, 6))
+    first, rest = pc.utf8_slice_codeunits(digits, 0, 1), pc.utf8_slice_codeunits(digits, 1)
+    mantissa = pc.if_else(pc.equal(rest, ""), first, pc.binary_join_element_wise(first, rest, "."))
+    sign = pc.if_else(negative, "-", "")
+    scientific = pc.binary_join_element_wise(sign, mantissa, pc.if_else(six, "e-06", "e-05"), "")
+    return pc.if_else(exponent, padded, scientific)
+
+
 def _float_text(column: pa.Array) -> pa.Array:
     """Python's shortest round-trip repr (``0.5``, ``1.0``, ``1e-05``), which pandas writes.
 
     Arrow's cast finds the same shortest digits but lays some numbers out differently
-    (``1``, ``0.00001``, ``1e+15``), so it is used where the layouts agree: non-integral
-    numbers from 1e-4 up to 1e16 that Arrow writes without an exponent, and whole numbers in
-    that range and zero (digits + ``.0``). The rest (-0.0, tiny or huge numbers, infinities)
+    (``1``, ``0.00001``, ``1e+15``). Its text is kept where the layouts agree (non-integral
+    numbers from 1e-4 up to 1e16 written without an exponent), whole numbers in that range
+    and zero become digits + ``.0``, small numbers are rearranged (``_small_float_text``), and
+    the rest (-0.0, other numbers Arrow writes with an exponent, 1e16 and more, infinities)
     get Python's repr itself.
     """
     values = column.to_numpy(zero_copy_only=False)  # nulls become NaN and stay null below
@@ -88,19 +118,22 @@ def _float_text(column: pa.Array) -> pa.Array:
     magnitude = np.abs(values)
     with np.errstate(invalid="ignore"):
         in_range = (magnitude >= 1e-4) & (magnitude < 1e16)
+        small = (magnitude > 0) & (magnitude < 1e-4)
         positive_zero = (values == 0) & ~np.signbit(values)
         whole = (in_range | positive_zero) & (np.trunc(values) == values)
     exponent = np.asarray(pc.fill_null(pc.match_substring(arrow, "e"), False))
     as_arrow = in_range & ~whole & ~exponent
     nan = np.isnan(values)
-    as_python = ~as_arrow & ~whole & ~nan
+    as_python = ~as_arrow & ~whole & ~small & ~nan
     text = arrow
     if whole.any():
         digits = pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string())
         text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(digits, ".0", ""), text)
-    if as_python.any():
-        mask = pa.array(as_python)
-        text = pc.replace_with_mask(text, mask, _python_float_repr(column.filter(mask)))
+    for mask, rewrite in ((small, _small_float_text), (as_python, _python_float_repr)):
+        if mask.any():
+            selected = pa.array(mask)
+            source = arrow if rewrite is _small_float_text else column
+            text = pc.replace_with_mask(text, selected, rewrite(source.filter(selected)))
     return pc.if_else(pa.array(nan), pa.scalar(None, pa.string()), text)
 
 
@@ -109,25 +142,90 @@ def _timestamp_text(values: pa.Array) -> pa.Array:
     return pc.strftime(seconds, format=TIMESTAMP_FORMAT)
 
 
+def _repeating(column: pa.Array) -> pa.DictionaryArray | None:
+    """The column dictionary-encoded, when its values repeat enough to format each once."""
+    if len(column) < REPEATS:
+        return None
+    encoded = pc.dictionary_encode(column)
+    return encoded if len(encoded.dictionary) * REPEATS <= len(column) else None
+
+
 def _text(column: pa.Array) -> _Text:
-    """Format a column the way pandas does. Codes, dates and flags repeat over millions of
-    rows, so dictionary-encoded columns and timestamps are formatted once per distinct value."""
+    """Format a column the way pandas does. Codes, years, dates and flags repeat over millions
+    of rows, so dictionary-encoded and repeating columns are formatted once per distinct value."""
     typ = column.type
     if pa.types.is_dictionary(typ):
         inner = _text(column.dictionary)
-        return _Text(pc.take(inner.values, column.indices), inner.kind)
+        return _Text(inner.values, inner.kind, column.indices)
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ):
         return _Text(pc.cast(column, pa.string()), "string")
-    if pa.types.is_float64(typ):
+    formats = {
+        "float": pa.types.is_float64(typ),
+        "fixed": pa.types.is_integer(typ)
+        or pa.types.is_boolean(typ)
+        or (pa.types.is_timestamp(typ) and typ.tz is not None),
+    }
+    if not any(formats.values()):
+        raise TypeError(f"column of type {typ}: no CSV form defined (publish/tables.py)")
+    encoded = _repeating(column)
+    if encoded is not None:
+        return _text(encoded)
+    if formats["float"]:
         return _Text(_float_text(column), "float")
-    if pa.types.is_integer(typ):
-        return _Text(pc.cast(column, pa.string()), "fixed")
     if pa.types.is_boolean(typ):
         return _Text(pc.if_else(column, "True", "False"), "fixed")
-    if pa.types.is_timestamp(typ) and typ.tz is not None:
-        encoded = pc.dictionary_encode(column)
-        return _Text(pc.take(_timestamp_text(encoded.dictionary), encoded.indices), "fixed")
-    raise TypeError(f"column of type {typ}: no CSV form defined (publish/tables.py)")
+    if pa.types.is_timestamp(typ):
+        return _Text(_timestamp_text(column), "fixed")
+    return _Text(pc.cast(column, pa.string()), "fixed")
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Adjacent columns in dictionary form, laid out together: the rows hold only a few
+    combinations of their values, so each combination is joined once and the row-wise work is
+    one take per group instead of one field per column (most of a line's cost)."""
+
+    members: tuple[_Text, ...]  # each member's distinct values, a null (missing) last
+    combinations: tuple[pa.Array, ...]  # per member: its value's position in each combination
+    indices: pa.Array  # per row: its combination
+
+
+def _grouped(texts: list[_Text], rows: int) -> list[_Text | _Group]:
+    """Merge runs of adjacent dictionary-form columns into groups while their combinations
+    stay few (at most one per REPEATS rows)."""
+    out: list[_Text | _Group] = []
+    limit = max(rows // REPEATS, 1)
+    run: list[_Text] = []
+    combinations: list[np.ndarray] = []
+    key = np.empty(0, dtype=np.int64)
+
+    def flush() -> None:
+        if run:
+            out.append(_Group(tuple(run), tuple(map(pa.array, combinations)), pa.array(key)))
+            run.clear()
+
+    for text in texts:
+        if text.indices is None:
+            flush()
+            out.append(text)
+            continue
+        size = len(text.values) + 1  # the last position stands for a missing value
+        codes = np.asarray(pc.fill_null(text.indices, size - 1)).astype(np.int64)
+        member = _Text(pa.concat_arrays([text.values, pa.nulls(1, pa.string())]), text.kind)
+        if run:
+            joint, found = pd.factorize(key * size + codes)
+            if len(found) <= limit:
+                previous, position = np.divmod(found, size)
+                combinations = [c[previous] for c in combinations] + [position]
+                key = joint
+                run.append(member)
+                continue
+            flush()
+        run.append(member)
+        combinations = [np.arange(size)]
+        key = codes
+    flush()
+    return out
 
 
 def _value_bytes(text: pa.Array) -> np.ndarray:
@@ -154,12 +252,30 @@ def _quoted(text: pa.Array, dialect: Dialect) -> pa.Array:
     return pc.take(pc.if_else(special, quoted, distinct), encoded.indices)
 
 
-def _field(text: _Text, dialect: Dialect) -> pa.Array:
+def _dialect_values(text: _Text, dialect: Dialect) -> pa.Array:
     if text.kind == "string":
         return _quoted(text.values, dialect)
     if text.kind == "float" and dialect.decimal != ".":
         return pc.replace_substring(text.values, ".", dialect.decimal, max_replacements=1)
     return text.values
+
+
+def _field(item: _Text | _Group, dialect: Dialect, *, last: bool) -> pa.Array:
+    """One field of every row in ``dialect``; with ``last``, the line end appended."""
+    if isinstance(item, _Group):
+        parts = [
+            pc.take(_dialect_values(m, dialect), c)
+            for m, c in zip(item.members, item.combinations, strict=True)
+        ]
+        values = pc.binary_join_element_wise(
+            *parts, dialect.separator, null_handling="replace", null_replacement=""
+        )
+        indices: pa.Array | None = item.indices
+    else:
+        values, indices = _dialect_values(item, dialect), item.indices
+    if last:
+        values = pc.binary_join_element_wise(values, "\r\n", "", null_handling="replace")
+    return values if indices is None else pc.take(values, indices)
 
 
 def _header(names: list[str], dialect: Dialect) -> bytes:
@@ -168,10 +284,9 @@ def _header(names: list[str], dialect: Dialect) -> bytes:
     return ((BOM if dialect.bom else "") + text).encode("utf-8")
 
 
-def _lines(texts: list[_Text], dialect: Dialect) -> np.ndarray:
+def _lines(items: list[_Text | _Group], dialect: Dialect) -> np.ndarray:
     """The CSV lines (CRLF after each) of the formatted columns, as one buffer."""
-    fields = [_field(t, dialect) for t in texts]
-    fields[-1] = pc.binary_join_element_wise(fields[-1], "\r\n", "", null_handling="replace")
+    fields = [_field(item, dialect, last=i == len(items) - 1) for i, item in enumerate(items)]
     lines = pc.binary_join_element_wise(
         *fields, dialect.separator, null_handling="replace", null_replacement=""
     )
@@ -194,17 +309,49 @@ class CsvWriters:
         for start in range(0, table.num_rows, TEXT_ROWS):
             part = table.slice(start, TEXT_ROWS)
             texts = [_text(col.combine_chunks()) for col in part.columns]
+            items = _grouped(texts, part.num_rows)
             for dialect, out in self.outs.items():
-                out.write(_lines(texts, dialect))
+                out.write(_lines(items, dialect))
 
 
 # --- Arrow chunks and Parquet ---------------------------------------------------------------
 
 
-def arrow_chunks(df: pd.DataFrame):
-    """The frame as Arrow tables of at most CHUNK_ROWS rows; one empty table for no rows."""
-    for start in range(0, max(len(df), 1), CHUNK_ROWS):
-        yield pa.Table.from_pandas(df.iloc[start : start + CHUNK_ROWS], preserve_index=False)
+def _arrow_column(values: pd.Series) -> pa.Array:
+    """One column as Arrow, with the values ``pa.Table.from_pandas`` would give.
+
+    Text columns (pandas' ``string`` dtype, Python objects) repeat a few values over millions
+    of rows: they are factorized, which hashes each string (Python caches the hash) instead of
+    copying it into Arrow, and become dictionary arrays whose distinct values are converted
+    and formatted once. Parquet stores codes dictionary-encoded anyway.
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "python":
+        codes, distinct = pd.factorize(np.asarray(values.array))  # a view; missing: pd.NA
+        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(distinct, pa.string()))
+    return pa.array(values, from_pandas=True)
+
+
+def _arrow_chunk(part: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_arrays(
+        [_arrow_column(part[name]) for name in part.columns], [str(c) for c in part.columns]
+    )
+
+
+def arrow_chunks(df: pd.DataFrame) -> Iterator[pa.Table]:
+    """The frame as Arrow tables of at most CHUNK_ROWS rows; one empty table for no rows.
+
+    The next chunk is converted in a thread while the caller writes the current one: the
+    conversion holds the GIL, the writing mostly runs in Arrow code that releases it.
+    """
+    starts = range(0, max(len(df), 1), CHUNK_ROWS)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="convert") as converter:
+        pending = [converter.submit(_arrow_chunk, df.iloc[s : s + CHUNK_ROWS]) for s in starts[:1]]
+        for start in starts[1:]:
+            chunk = pending.pop().result()
+            pending.append(converter.submit(_arrow_chunk, df.iloc[start : start + CHUNK_ROWS]))
+            yield chunk
+        yield pending.pop().result()
 
 
 def arrow_schema(contract: Contract, codes: tuple[str, ...] = ()) -> pa.Schema:
@@ -274,14 +421,23 @@ def write_dataset(
     """Write the three forms of a dataset in one pass over its rows.
 
     The CSVs hold the frame's columns as they are; the Parquet file the contract's columns with
-    the contract's types (codes dictionary-encoded). Each chunk is one Parquet row group.
+    the contract's types (codes dictionary-encoded). Each chunk is one Parquet row group,
+    encoded in a thread of its own (Arrow releases the GIL) while the CSV text is formatted.
     """
     schema = parquet_schema(df, contract, codes, description)
     text = CsvWriters([str(c) for c in df.columns], {CSV: csv, EXCEL_CSV: excel_csv})
-    with pq.ParquetWriter(parquet, schema, compression=PARQUET_COMPRESSION) as typed:
+    with (
+        pq.ParquetWriter(parquet, schema, compression=PARQUET_COMPRESSION) as typed,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet") as encoder,
+    ):
+        row_group: Future[None] | None = None
         for chunk in arrow_chunks(df):
+            if row_group is not None:
+                row_group.result()  # row groups in order, at most one chunk ahead
+            row_group = encoder.submit(lambda c: typed.write_table(_typed(c, schema)), chunk)
             text.write(chunk)
-            typed.write_table(_typed(chunk, schema))
+        if row_group is not None:
+            row_group.result()
 
 
 def write_csv(df: pd.DataFrame, out: BinaryIO, dialect: Dialect = CSV) -> None:

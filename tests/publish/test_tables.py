@@ -176,8 +176,11 @@ def test_random_frames_give_the_bytes_pandas_gives(rows):
             "at": pd.to_datetime(pd.array(list(micros), dtype="Int64"), unit="us", utc=True),
         }
     )
-    assert to_csv_bytes(df) == _pandas_reference(df)
-    assert to_excel_csv_bytes(df) == b"\xef\xbb\xbf" + _pandas_reference(df, sep=";", decimal=",")
+    # Repeated rows take the paths for repeating values (formatted once, columns grouped).
+    for frame in (df, pd.concat([df] * 20, ignore_index=True)):
+        assert to_csv_bytes(frame) == _pandas_reference(frame)
+        excel = _pandas_reference(frame, sep=";", decimal=",")
+        assert to_excel_csv_bytes(frame) == b"\xef\xbb\xbf" + excel
 
 
 def _frame(n: int) -> pd.DataFrame:
