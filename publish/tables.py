@@ -129,11 +129,12 @@ def _float_text(column: pa.Array) -> pa.Array:
     if whole.any():
         digits = pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string())
         text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(digits, ".0", ""), text)
-    for mask, rewrite in ((small, _small_float_text), (as_python, _python_float_repr)):
-        if mask.any():
-            selected = pa.array(mask)
-            source = arrow if rewrite is _small_float_text else column
-            text = pc.replace_with_mask(text, selected, rewrite(source.filter(selected)))
+    if small.any():
+        selected = pa.array(small)
+        text = pc.replace_with_mask(text, selected, _small_float_text(arrow.filter(selected)))
+    if as_python.any():
+        selected = pa.array(as_python)
+        text = pc.replace_with_mask(text, selected, _python_float_repr(column.filter(selected)))
     return pc.if_else(pa.array(nan), pa.scalar(None, pa.string()), text)
 
 
@@ -155,6 +156,8 @@ def _text(column: pa.Array) -> _Text:
     of rows, so dictionary-encoded and repeating columns are formatted once per distinct value."""
     typ = column.type
     if pa.types.is_dictionary(typ):
+        if len(column.dictionary) * REPEATS > len(column):  # few repeats in these rows
+            return _text(column.dictionary.take(column.indices))
         inner = _text(column.dictionary)
         return _Text(inner.values, inner.kind, column.indices)
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ):
