@@ -25,11 +25,16 @@ $(DAGSTER_HOME)/dagster.yaml: deploy/dagster.local.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp deploy/dagster.local.yaml $@
 
+# Our own packages too (their __pycache__ is git-ignored; an edited module simply recompiles).
+COMPILE_OWN := $(VENV)/bin/python -m compileall -q -j 0 assets checks pipelines publish
+
 install: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --frozen --no-dev --quiet
+	$(COMPILE_OWN)
 
 install-dev: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --frozen --extra dev --quiet
+	$(COMPILE_OWN)
 
 ## run: create the environment if missing and publish a release from the bundled snapshot
 run: install
