@@ -214,7 +214,7 @@ def segregation_indices(
     Units are those with ``in_indices``; a unit with a suppressed (empty) count is left out and
     the method note says how many. Tables of a single unit (e.g. one field per region) measure no
     segregation between units and get no rows. ``ci_low``/``ci_high`` are 95 % percentile
-    intervals of ``bootstrap_reps`` Poisson resamples; each table's random stream is seeded
+    intervals of ``bootstrap_reps`` multinomial resamples; each table's random stream is seeded
     from ``seed`` and its own key, so adding a table never changes another table's interval.
     """
     import pandas as pd
@@ -369,7 +369,7 @@ def _chunk_uncertainty(
         boot = np.empty((k, bootstrap_reps, 2, size))
         for j, table_seed in enumerate(seeds):
             rng = np.random.default_rng(table_seed)
-            boot[j] = bootstrap.resample_poisson(cells[j], bootstrap_reps, rng)
+            boot[j] = bootstrap.resample_table(cells[j], bootstrap_reps, rng)
         estimates, _ = twogroup.all_indices(w, m, with_class_shares=True)
         values, _ = twogroup.all_indices(
             boot[:, :, 0], boot[:, :, 1], with_class_shares=True, resampled=True
@@ -406,7 +406,7 @@ def _notes(
         )
     else:
         how = (
-            f"95 % interval: percentiles of {bootstrap_reps} Poisson bootstrap resamples, "
+            f"95 % interval: percentiles of {bootstrap_reps} multinomial bootstrap resamples, "
             f"seed {seed}"
             if bootstrap_reps
             else ""

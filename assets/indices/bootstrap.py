@@ -8,10 +8,9 @@ unit, chance alone puts more women in some units than in others. Two tools measu
   one numpy call — no Python loop over replicates. Each index gets the replicates' mean, standard
   error, bias (mean − estimate), a bias-corrected estimate (estimate − bias, as the R package
   ``segregation`` reports with ``se = TRUE``) and a percentile interval.
-* ``resample_poisson``: the *Poisson* bootstrap the ``segregation_indices`` dataset uses (each
-  cell drawn on its own as Poisson(observed count)); for indices of shares it gives the same
-  intervals as the multinomial one at half the drawing cost (why: ``resample_poisson``,
-  docs/methods.md).
+* ``resample_table``: the same multinomial draw of one table, built faster for the
+  ``segregation_indices`` dataset (independent Poisson cells completed to the fixed total; exact,
+  see its docstring and docs/methods.md "Which bootstrap").
 * ``expected_two_group``: the mean index over tables drawn with NO segregation given the margins
   (every unit's size and the numbers of women and men kept; women spread over units at random,
   a multivariate hypergeometric draw — the two-group case of R's ``r2dtable`` used by
@@ -24,6 +23,7 @@ summary; ``n_valid`` says how many remained.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +34,15 @@ from assets.indices import multigroup, twogroup
 
 # Replicates × tables × cells held at once; bounds memory at about 64 MB of int64 draws.
 _MAX_DRAW_CELLS = 1 << 23
+# resample_table: cells of at most this many persons are pooled and their persons placed one at a
+# time (cheaper than a Poisson variate up to about five persons; measured, benchmarks/RESULTS.md).
+_POOLED_MAX = 5
+# resample_table: the Poisson total's mean is N − 2·√N, so about 2 % of the replicates exceed N
+# and are drawn again, and about 2·√N persons per replicate are placed one at a time.
+_SHORTFALL = 2.0
+# _place: persons up to which a one-entry-per-person lookup table (4 bytes each, so at most 16 MB;
+# a whole-Finland table of the employed has about 2.6 million) is used instead of a binary search.
+_LOOKUP_MAX = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -71,18 +80,72 @@ def resample(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np.ndarr
     return draws.reshape(reps, *c.shape).astype(np.float64)
 
 
-def resample_poisson(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """``reps`` Poisson bootstrap resamples of a table: shape (reps, *counts.shape).
+def resample_table(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """``reps`` multinomial resamples of ONE table: int64 counts, shape (reps, *counts.shape).
 
-    Every cell is drawn on its own as Poisson(observed count), so the table's total varies
-    around the observed one. Given that total S, independent Poisson cells are exactly a
-    multinomial draw of S persons with the observed shares, and every index here depends only on
-    shares, so this bootstrap is the multinomial one with a total drawn around the observed
-    (±√N): the same intervals up to a relative change of order 1/√N, at half the cost of
-    numpy's multinomial (which draws one conditional binomial per cell). docs/methods.md.
+    The same distribution as ``resample`` (total fixed at N, cell j with probability c_j/N), at
+    about the cost of one Poisson variate per cell instead of numpy's one conditional binomial
+    with fresh set-up per cell (about 90 ns). Built in three exact steps:
+
+    1. Cells of more than ``_POOLED_MAX`` persons are drawn independently as Poisson(λ·c_j/N),
+       the small cells together as one pooled cell, with λ = N − ``_SHORTFALL``·√N. Given their
+       sum S, independent Poisson counts are a multinomial draw of S persons with probabilities
+       c_j/N; a replicate with S > N (about 2 % of them) is drawn again, which depends on S only
+       and so keeps that property.
+    2. The pooled cell's persons are placed one at a time among the small cells (cell j with
+       probability c_j over the small cells' persons): a Poisson draw of a mean below ten costs
+       about 55 ns, a person about 12 ns.
+    3. The N − S persons still missing are placed one at a time among all cells (probability
+       c_j/N); a multinomial draw of S plus an independent one of N − S persons with the same
+       probabilities is a multinomial draw of N.
+
+    A person's cell is the cell of a uniform whole-number rank in [0, persons) under the
+    cumulated counts, so every probability is an exact ratio of whole numbers.
     """
     c = _whole_counts(np.asarray(counts, dtype=np.float64))
-    return rng.poisson(c, size=(reps, *c.shape)).astype(np.float64)
+    flat = c.ravel().astype(np.int64)
+    n = int(flat.sum())
+    out = np.zeros((reps, flat.size), dtype=np.int64)
+    if n == 0:
+        return out.reshape(reps, *c.shape)
+    cells = np.flatnonzero(flat)
+    large = cells[flat[cells] > _POOLED_MAX]
+    small = cells[flat[cells] <= _POOLED_MAX]
+    scale = max(n - _SHORTFALL * math.sqrt(n), 0.0) / n
+    means = np.append(flat[large], flat[small].sum()) * scale
+    drawn = rng.poisson(means, size=(reps, means.size))
+    total = drawn.sum(1)
+    over = np.flatnonzero(total > n)
+    while over.size:
+        drawn[over] = rng.poisson(means, size=(over.size, means.size))
+        total[over] = drawn[over].sum(1)
+        over = over[total[over] > n]
+    out[:, large] = drawn[:, :-1]
+    pooled = drawn[:, -1]
+    missing = n - total
+    row_start = np.arange(reps) * flat.size
+    placed = np.concatenate(
+        [
+            np.repeat(row_start, pooled) + _place(flat[small], small, int(pooled.sum()), rng),
+            np.repeat(row_start, missing) + _place(flat[cells], cells, int(missing.sum()), rng),
+        ]
+    )
+    out += np.bincount(placed, minlength=out.size).reshape(out.shape)
+    return out.reshape(reps, *c.shape)
+
+
+def _place(persons: np.ndarray, cells: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """The cells of ``k`` persons drawn with replacement, cell i with probability
+    persons[i] / persons.sum(): a uniform rank looked up in a table of one entry per person (about
+    12 ns a person with the table in cache), or by binary search when that table would be large.
+    """
+    if k == 0:
+        return np.zeros(0, dtype=np.int64)
+    n = int(persons.sum())
+    ranks = rng.integers(0, n, k)
+    if n <= _LOOKUP_MAX:
+        return np.repeat(cells.astype(np.int32), persons)[ranks]
+    return cells[np.searchsorted(np.cumsum(persons), ranks, side="right")]
 
 
 def summarize(estimate: np.ndarray, replicates: np.ndarray, level: float) -> BootstrapSummary:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from assets.contracts import SEGREGATION_INDICES
-from assets.indices import batch, twogroup
+from assets.indices import batch, bootstrap, twogroup
 from assets.indices.batch import segregation_indices
 
 RANGES = {
@@ -208,3 +208,19 @@ def test_intervals_cover_the_population_value_about_95_times_in_100():
         rows = got[got["index"].eq(name)]
         covered = ((rows["ci_low"] <= truth[name]) & (truth[name] <= rows["ci_high"])).mean()
         assert 0.89 <= covered <= 0.99, (name, covered)
+
+
+def test_intervals_come_from_the_tables_own_multinomial_resamples():
+    # The dataset's interval is the percentile interval of resample_table's draws from the
+    # generator seeded with the fixed seed and the table's key (a Poisson or other scheme, or
+    # another seed, would give other numbers); the method note names the scheme.
+    women, men = [30, 10, 4, 17], [10, 30, 9, 2]
+    shares = _shares(women, men)
+    got = segregation_indices(shares, bootstrap_reps=300, expected_reps=0)
+    row = got[got["index"].eq("dissimilarity")].iloc[0]
+    key = tuple(shares.loc[0, batch.TABLE_KEY])
+    rng = np.random.default_rng(batch._table_seed(batch.SEED, key))
+    draws = bootstrap.resample_table(np.array([women, men], dtype=float), 300, rng)
+    d = twogroup.dissimilarity(draws[:, 0].astype(float), draws[:, 1].astype(float))
+    assert (row["ci_low"], row["ci_high"]) == tuple(np.percentile(d, [2.5, 97.5]))
+    assert "300 multinomial bootstrap resamples" in row["method_note"]
