@@ -126,7 +126,8 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=420)
     parser.add_argument("--years", type=int, default=25)
     args = parser.parse_args()
-    out = ROOT / "benchmarks" / ".data" / "scale"
+    # One folder per run: two benchmarks at once must not delete each other's staging folder.
+    out = ROOT / "benchmarks" / ".data" / f"scale.{os.getpid()}"
     shutil.rmtree(out, ignore_errors=True)
     timings: list[tuple[str, float, float, int]] = []
     started = time.perf_counter()
