@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from publish.sinks import FileInfo, FolderSink, Sink
+from publish.sinks import FileInfo, FolderSink, Sink, fsync_path
 
 SUMS = "SHA256SUMS"
 LATEST = "latest"
@@ -197,14 +197,6 @@ def sweep_leftovers(root: Path) -> list[str]:
     return removed
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _stage(releases: Path, kind: str, release_id: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=f".{kind}.{os.getpid()}.{release_id}.", dir=releases))
     path.chmod(0o755)  # mkdtemp makes it private; a published release is world-readable
@@ -253,11 +245,11 @@ def _write_local(root: Path, release_id: str, fill: Callable[[Sink], object]) ->
             cleanup.append(old)
             os.rename(final, old / "release")
             os.rename(staging, final)
-            _fsync_dir(releases)
+            fsync_path(releases)
             _point_local(root, final)  # before the twin goes
         else:
             os.rename(staging, final)
-            _fsync_dir(releases)
+            fsync_path(releases)
     finally:
         in_use = _latest_target_name(root)
         for path in cleanup:
@@ -273,7 +265,7 @@ def _point_local(root: Path, target: Path) -> None:
         tmp_link.unlink()
     os.symlink(os.path.relpath(target, root), tmp_link)
     os.replace(tmp_link, link)
-    _fsync_dir(root)
+    fsync_path(root)
 
 
 # --- object storage ----------------------------------------------------------------------

@@ -190,7 +190,7 @@ class FolderSink(_Names):
     def _done(self, name: str, path: Path, info: FileInfo) -> FileInfo:
         self.files[name] = info
         if self._syncer is not None:
-            self._pending.append(self._syncer.submit(_fsync_file, path))
+            self._pending.append(self._syncer.submit(fsync_path, path))
         return info
 
     def close(self) -> None:
@@ -205,7 +205,8 @@ class FolderSink(_Names):
             self._pending.clear()
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a folder's entry to disk (a folder: so a rename in it survives a crash)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
