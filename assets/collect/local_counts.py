@@ -60,7 +60,17 @@ def read_local_counts(path: Path) -> LocalCounts:
         raise LocalCountsError(
             f"--counts {path}: the file has a header but no rows; nothing to use"
         )
-    return LocalCounts(path, hashlib.sha256(data).hexdigest(), _typed(frame, path))
+    sha256 = hashlib.sha256(data).hexdigest()
+    return LocalCounts(path, sha256, _with_provenance(_typed(frame, path), path, sha256))
+
+
+def _with_provenance(frame: pd.DataFrame, path: Path, sha256: str) -> pd.DataFrame:
+    """Say on every row that it came from a hand-given file, so a reader of the published counts
+    can tell a corrected table from a collected one (appended: a check flag stays first)."""
+    note = f"from the local file {path.name} (SHA-256 {sha256[:12]}), given with --counts"
+    before = frame["derivation"].fillna("")
+    frame["derivation"] = (before + "; ").where(before.ne(""), "") + note
+    return frame
 
 
 def _typed(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
