@@ -384,7 +384,10 @@ def _chunk_uncertainty(
             rng = np.random.default_rng(table_seed)
             chance[j] = bootstrap.random_allocation(w[j], m[j], expected_reps, rng)
         bases = tuple(name.removesuffix("_expected") for name in EXPECTED_IDS)
-        values, _ = twogroup.all_indices(chance, (w + m)[:, None, :] - chance, only=bases)
+        # Drawn tables: the replicate path (for D and M it differs only in skipping the checks).
+        values, _ = twogroup.all_indices(
+            chance, (w + m)[:, None, :] - chance, only=bases, resampled=True
+        )
         for j, base in enumerate(bases):
             expected[:, j] = np.nanmean(values[base], axis=1)
     return low, high, expected

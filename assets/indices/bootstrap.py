@@ -105,9 +105,8 @@ def resample_table(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np
     c = _whole_counts(np.asarray(counts, dtype=np.float64))
     flat = c.ravel().astype(np.int64)
     n = int(flat.sum())
-    out = np.zeros((reps, flat.size), dtype=np.int64)
     if n == 0:
-        return out.reshape(reps, *c.shape)
+        return np.zeros((reps, *c.shape), dtype=np.int64)
     cells = np.flatnonzero(flat)
     large = cells[flat[cells] > _POOLED_MAX]
     small = cells[flat[cells] <= _POOLED_MAX]
@@ -120,17 +119,18 @@ def resample_table(counts: ArrayLike, reps: int, rng: np.random.Generator) -> np
         drawn[over] = rng.poisson(means, size=(over.size, means.size))
         total[over] = drawn[over].sum(1)
         over = over[total[over] > n]
-    out[:, large] = drawn[:, :-1]
     pooled = drawn[:, -1]
     missing = n - total
     row_start = np.arange(reps) * flat.size
-    placed = np.concatenate(
-        [
-            np.repeat(row_start, pooled) + _place(flat[small], small, int(pooled.sum()), rng),
-            np.repeat(row_start, missing) + _place(flat[cells], cells, int(missing.sum()), rng),
-        ]
-    )
-    out += np.bincount(placed, minlength=out.size).reshape(out.shape)
+    # Small cells' persons first, then the missing ones: the generator's order of draws.
+    in_small = _place(flat[small], small, int(pooled.sum()), rng)
+    in_all = _place(flat[cells], cells, int(missing.sum()), rng)
+    placed = np.concatenate([np.repeat(row_start, pooled), np.repeat(row_start, missing)])
+    placed[: in_small.size] += in_small
+    placed[in_small.size :] += in_all
+    # The placed persons' counts are the array; the large cells' Poisson draws are added to it.
+    out = np.bincount(placed, minlength=reps * flat.size).reshape(reps, flat.size)
+    out[:, large] += drawn[:, :-1]
     return out.reshape(reps, *c.shape)
 
 

@@ -323,9 +323,14 @@ def all_indices(
     units by one integer sort instead of an argsort and the class shares come from one bincount.
     Class shares are then the same numbers (sums of whole numbers are exact in any order); Gini
     may differ in the last bits (units with equal shares summed in another order, see
-    ``_share_order``). Published point estimates therefore never take this path.
+    ``_share_order``). Published point estimates therefore never take this path. Replicates are
+    drawn by ``bootstrap`` (whole, non-negative, never NaN), so ``as_counts``' four passes of
+    checks over millions of cells are skipped.
     """
-    w, m = as_counts(women, men)
+    if resampled:
+        w, m = np.asarray(women, dtype=np.float64), np.asarray(men, dtype=np.float64)
+    else:
+        w, m = as_counts(women, men)
     names = INDEX_NAMES + (CLASS_SHARE_NAMES if with_class_shares else ())
     if only is not None:
         names = tuple(only)
@@ -435,8 +440,11 @@ def _kernel(
 
     if "gini" in want:
         order = _share_order(p) if resampled else np.argsort(p, axis=1)
-        ws = np.take_along_axis(w, order, axis=1)
-        ts = np.take_along_axis(t, order, axis=1)
+        # Positions in the row-major flattened chunk: one index serves both gathers, and a flat
+        # ``take`` is several times faster than ``take_along_axis`` (which builds its own).
+        order += (np.arange(len(order), dtype=order.dtype) * w.shape[1])[:, None]
+        ws = w.take(order)
+        ts = t.take(order)
         below_t = np.cumsum(ts, axis=1) - ts
         below_w = np.cumsum(ws, axis=1) - ws
         out["gini"] = (ws * below_t - ts * below_w).sum(1) / (Wd * Md)
