@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assets.indices import bootstrap, decompose, multigroup, twogroup
+from assets.indices import allocator, bootstrap, decompose, multigroup, twogroup
 from assets.keys import TABLE_KEY as UNIT_TABLE_KEY
 
 if TYPE_CHECKING:  # pandas only for the dataset: `tasapaino indices` never imports it
@@ -343,13 +343,15 @@ def _run_chunks(jobs: list[tuple], parallel: bool) -> list[tuple[np.ndarray, ...
     if not parallel or workers < 2 or len(jobs) < 2:
         return [_chunk_uncertainty(*job) for job in jobs]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
         return list(pool.map(_chunk_uncertainty, *zip(*jobs, strict=True)))
 
 
-def _one_thread() -> None:
-    """In a pool worker: the processes already use every core, threads would only contend."""
+def _start_worker() -> None:
+    """In a pool worker: one thread (the processes already use every core, threads would only
+    contend) and freed temporaries kept for reuse (``allocator``)."""
     twogroup._THREADS = 1
+    allocator.keep_freed_memory()
 
 
 def _chunk_uncertainty(
