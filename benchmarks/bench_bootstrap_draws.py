@@ -12,7 +12,7 @@ table from its own seeded generator, one process, one thread. Schemes:
   resample_table         the dataset's exact multinomial (assets/indices/bootstrap.py)
 
 Then the whole per-table work (``batch._chunk_uncertainty``: draws, 15 indices on the replicates,
-percentiles, 100 no-segregation tables) with the Poisson draws and with ``resample_table``.
+percentiles, exact expected D and M) with the Poisson draws and with ``resample_table``.
 Rounds are interleaved and the median is reported, since the machine is shared.
 
 Run:  .venv/bin/python benchmarks/bench_bootstrap_draws.py [--tables 100] [--rounds 5]
@@ -90,7 +90,7 @@ def main() -> int:
             start = time.process_time()
             for first in range(0, args.tables, 64):
                 part = slice(first, first + 64)
-                batch._chunk_uncertainty(np.stack(tables[part]), seeds[part], REPS, 100)
+                batch._chunk_uncertainty(np.stack(tables[part]), seeds[part], REPS)
             whole[scheme.__name__].append((time.process_time() - start) / args.tables * 1e3)
             bootstrap.resample_table = FAST
     persons = np.median([t.sum() for t in tables])

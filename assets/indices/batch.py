@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assets.indices import allocator, bootstrap, decompose, multigroup, twogroup
+from assets.indices import allocator, bootstrap, decompose, expected, multigroup, twogroup
 from assets.keys import TABLE_KEY as UNIT_TABLE_KEY
 
 if TYPE_CHECKING:  # pandas only for the dataset: `tasapaino indices` never imports it
@@ -44,7 +44,6 @@ WITHIN_KEYS = (
 )
 MULTIGROUP_REASON = "undefined: this index needs exactly the two groups women and men"
 BOOTSTRAP_REPS = 200
-EXPECTED_REPS = 100
 SEED = 20260101
 # Indices with a bootstrap interval (the expected values have none).
 _BOOTSTRAP_IDS = (*twogroup.INDEX_NAMES, *CLASS_SHARE_IDS)
@@ -206,7 +205,6 @@ def _why_multigroup_empty(flat: np.ndarray) -> np.ndarray:
 def segregation_indices(
     unit_shares: pd.DataFrame,
     bootstrap_reps: int = BOOTSTRAP_REPS,
-    expected_reps: int = EXPECTED_REPS,
     seed: int = SEED,
 ) -> pd.DataFrame:
     """The ``segregation_indices`` dataset: one row per table × index id (DATASET_INDEX_IDS).
@@ -215,7 +213,8 @@ def segregation_indices(
     the method note says how many. Tables of a single unit (e.g. one field per region) measure no
     segregation between units and get no rows. ``ci_low``/``ci_high`` are 95 % percentile
     intervals of ``bootstrap_reps`` multinomial resamples; each table's random stream is seeded
-    from ``seed`` and its own key, so adding a table never changes another table's interval.
+    from ``seed`` and its own key, so adding a table never changes another table's interval. The
+    expected values under no segregation are exact (``expected``), not simulated.
     """
     import pandas as pd
 
@@ -250,10 +249,10 @@ def segregation_indices(
     men[table_c, position] = complete["men"].to_numpy(np.float64)
 
     values, reasons = twogroup.all_indices(women, men, with_class_shares=True)
-    ci_low, ci_high, expected = _uncertainty(keys, women, men, bootstrap_reps, expected_reps, seed)
+    ci_low, ci_high, chance = _uncertainty(keys, women, men, bootstrap_reps, seed)
     for name in EXPECTED_IDS:
         values[name] = np.where(
-            np.isnan(values[name.removesuffix("_expected")]), np.nan, expected[name]
+            np.isnan(values[name.removesuffix("_expected")]), np.nan, chance[name]
         )
         reasons[name] = reasons[name.removesuffix("_expected")]
 
@@ -269,7 +268,7 @@ def segregation_indices(
         frame["n_women"] = women.sum(1).astype(np.int64)
         frame["n_men"] = men.sum(1).astype(np.int64)
         frame["method_note"] = _notes(
-            name, values[name], reasons[name], n_suppressed, bootstrap_reps, expected_reps, seed
+            name, values[name], reasons[name], n_suppressed, bootstrap_reps, seed
         )
         frames.append(frame)
     return conform(pd.concat(frames, ignore_index=True), SEGREGATION_INDICES)
@@ -284,7 +283,6 @@ def _uncertainty(
     women: np.ndarray,
     men: np.ndarray,
     bootstrap_reps: int,
-    expected_reps: int,
     seed: int,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per-table bootstrap intervals of every index and D, M expected under no segregation.
@@ -298,7 +296,7 @@ def _uncertainty(
     n = len(keys)
     low = {name: np.full(n, np.nan) for name in _BOOTSTRAP_IDS}
     high = {name: np.full(n, np.nan) for name in _BOOTSTRAP_IDS}
-    expected = {name: np.full(n, np.nan) for name in EXPECTED_IDS}
+    chance = {name: np.full(n, np.nan) for name in EXPECTED_IDS}
     status = twogroup.table_status(women, men)
     nonempty = (women + men) > 0
     sizes = nonempty.sum(1)
@@ -312,16 +310,17 @@ def _uncertainty(
             part = same[start : start + _CHUNK_TABLES]
             cells = np.stack([np.stack([women[i, nonempty[i]], men[i, nonempty[i]]]) for i in part])
             seeds = [_table_seed(seed, key_rows[i]) for i in part]
-            chunks.append((part, (cells, seeds, bootstrap_reps, expected_reps)))
-    work = int(sizes[tables].sum()) * (2 * bootstrap_reps + expected_reps)
+            chunks.append((part, (cells, seeds, bootstrap_reps)))
+    # Cells × replicates; the exact expected values cost about as much as ten replicates.
+    work = int(sizes[tables].sum()) * (2 * bootstrap_reps + 10)
     results = _run_chunks([args for _, args in chunks], parallel=work >= _PARALLEL_MIN_WORK)
     for (part, _), (lo, hi, ex) in zip(chunks, results, strict=True):
         for j, name in enumerate(_BOOTSTRAP_IDS):
             low[name][part] = lo[:, j]
             high[name][part] = hi[:, j]
         for j, name in enumerate(EXPECTED_IDS):
-            expected[name][part] = ex[:, j]
-    return low, high, expected
+            chance[name][part] = ex[:, j]
+    return low, high, chance
 
 
 def _workers() -> int:
@@ -355,18 +354,14 @@ def _start_worker() -> None:
 
 
 def _chunk_uncertainty(
-    cells: np.ndarray, seeds: list[list[int]], bootstrap_reps: int, expected_reps: int
+    cells: np.ndarray, seeds: list[list[int]], bootstrap_reps: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bootstrap interval bounds (tables × ``_BOOTSTRAP_IDS``) and expected D and M
-    (tables × ``EXPECTED_IDS``) of tables of one size: ``cells[table, sex, unit]``.
-
-    Each table's bootstrap and its no-segregation tables come from two generators seeded alike.
-    """
+    (tables × ``EXPECTED_IDS``) of tables of one size: ``cells[table, sex, unit]``."""
     k, _, size = cells.shape
     w, m = cells[:, 0], cells[:, 1]
     low = np.full((k, len(_BOOTSTRAP_IDS)), np.nan)
     high = np.full((k, len(_BOOTSTRAP_IDS)), np.nan)
-    expected = np.full((k, len(EXPECTED_IDS)), np.nan)
     if bootstrap_reps:
         boot = np.empty((k, bootstrap_reps, 2, size))
         for j, table_seed in enumerate(seeds):
@@ -380,19 +375,7 @@ def _chunk_uncertainty(
             summary = bootstrap.summarize(estimates[name], values[name].T, level=0.95)
             low[:, j] = summary.ci_low
             high[:, j] = summary.ci_high
-    if expected_reps:
-        chance = np.empty((k, expected_reps, size))
-        for j, table_seed in enumerate(seeds):
-            rng = np.random.default_rng(table_seed)
-            chance[j] = bootstrap.random_allocation(w[j], m[j], expected_reps, rng)
-        bases = tuple(name.removesuffix("_expected") for name in EXPECTED_IDS)
-        # Drawn tables: the replicate path (for D and M it differs only in skipping the checks).
-        values, _ = twogroup.all_indices(
-            chance, (w + m)[:, None, :] - chance, only=bases, resampled=True
-        )
-        for j, base in enumerate(bases):
-            expected[:, j] = np.nanmean(values[base], axis=1)
-    return low, high, expected
+    return low, high, np.stack(expected.expected_d_and_m(w, m), axis=1)
 
 
 def _notes(
@@ -401,13 +384,12 @@ def _notes(
     reason: np.ndarray,
     n_suppressed: np.ndarray,
     bootstrap_reps: int,
-    expected_reps: int,
     seed: int,
 ) -> np.ndarray:
     if name in EXPECTED_IDS:
         how = (
-            f"mean of {expected_reps} tables with the same unit sizes and numbers of women and "
-            f"men, women placed at random (no segregation beyond chance); seed {seed}"
+            "exact mean over all tables with the same unit sizes and numbers of women and men, "
+            "women placed at random (no segregation beyond chance); not simulated"
         )
     else:
         how = (

@@ -11,10 +11,9 @@ unit, chance alone puts more women in some units than in others. Two tools measu
 * ``resample_table``: the same multinomial draw of one table, built faster for the
   ``segregation_indices`` dataset (independent Poisson cells completed to the fixed total; exact,
   see its docstring and docs/methods.md "Which bootstrap").
-* ``expected_two_group``: the mean index over tables drawn with NO segregation given the margins
-  (every unit's size and the numbers of women and men kept; women spread over units at random,
-  a multivariate hypergeometric draw — the two-group case of R's ``r2dtable`` used by
-  ``mutual_expected``). An index near this value says the table is no more segregated than chance.
+
+What D and M would be with NO segregation given the margins is computed exactly, without
+simulation, in ``expected``.
 
 Counts must be whole numbers (a multinomial draw of 12.5 persons has no meaning). Replicates where
 an index is undefined (e.g. Charles–Grusky A after a cell fell to zero) are left out of its
@@ -242,50 +241,6 @@ def bootstrap_multigroup(
             np.asarray(multigroup.theil_h(c)), np.asarray(multigroup.theil_h(draws)), level
         ),
     }
-
-
-def expected_two_group(
-    women: ArrayLike,
-    men: ArrayLike,
-    reps: int = 200,
-    seed: int | Sequence[int] = 0,
-    names: tuple[str, ...] = ("dissimilarity", "mutual_information_m"),
-) -> dict[str, float | np.ndarray]:
-    """Mean of each index over ``reps`` tables with no segregation beyond chance.
-
-    Each simulated table keeps every unit's size t_j and the totals W and M, and places the W
-    women among the units at random (multivariate hypergeometric), so only chance differs from
-    an even spread. One numpy draw per table covers all replicates.
-    """
-    w, m = twogroup.as_counts(women, men)
-    _whole_counts(w)
-    _whole_counts(m)
-    single = w.ndim == 1
-    w2 = w.reshape(-1, w.shape[-1])
-    t2 = (w2 + m.reshape(-1, m.shape[-1])).astype(np.int64)
-    rng = np.random.default_rng(seed)
-    result = {n: np.full(w2.shape[0], np.nan) for n in names}
-    for i in range(w2.shape[0]):
-        if t2[i].sum() == 0:
-            continue
-        sim_w = random_allocation(w2[i], t2[i] - w2[i], reps, rng)
-        values, _ = twogroup.all_indices(sim_w, t2[i] - sim_w)
-        for n in names:
-            result[n][i] = np.nanmean(values[n]) if np.isfinite(values[n]).any() else np.nan
-    if single:
-        return {n: float(v[0]) for n, v in result.items()}
-    return {n: v.reshape(w.shape[:-1]) for n, v in result.items()}
-
-
-def random_allocation(
-    women: np.ndarray, men: np.ndarray, reps: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Women per unit in ``reps`` tables with the same unit sizes and the same number of women,
-    the women placed at random (multivariate hypergeometric); shape (reps, units)."""
-    total = (women + men).astype(np.int64)
-    n_women = int(women.sum())
-    draws = rng.multivariate_hypergeometric(total, n_women, size=reps, method="marginals")
-    return draws.astype(np.float64)
 
 
 def _concat(parts: list[BootstrapSummary]) -> BootstrapSummary:

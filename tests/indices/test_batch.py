@@ -7,6 +7,7 @@ import pytest
 from assets.contracts import SEGREGATION_INDICES
 from assets.indices import batch, bootstrap, twogroup
 from assets.indices.batch import segregation_indices
+from tests.indices.reference import enumerated_expected
 
 RANGES = {
     "karmel_maclachlan": (0, 0.5),
@@ -140,13 +141,17 @@ def test_pack_long_refuses_a_repeated_cell():
         )
 
 
-def test_expected_values_keep_their_seeded_stream():
-    # Regression pin: the mean over the seeded no-segregation tables as first published; a
-    # change to the drawing or chunking of the expected values would move these digits.
+def test_expected_values_are_the_exact_means_over_random_placements():
+    # 40 women among 112 persons in units of 40, 40, 13 and 19, enumerated placement by
+    # placement (tests/indices/test_expected.py): the exact means, not a simulation's estimate.
+    # Until 2026-11-28 the dataset published the mean of 100 seeded random tables:
+    # 0.1329090324654452 and 0.01649158559957321.
     got = segregation_indices(_shares([30, 10, 4, 17], [10, 30, 9, 2])).set_index("index")
     assert got.loc["dissimilarity", "value"] == 0.5351976856316297
-    assert got.loc["dissimilarity_expected", "value"] == 0.1329090324654452
-    assert got.loc["mutual_information_m_expected", "value"] == 0.01649158559957321
+    want_d, want_m = enumerated_expected([30, 10, 4, 17], [10, 30, 9, 2])
+    assert got.loc["dissimilarity_expected", "value"] == pytest.approx(want_d, rel=1e-12)
+    assert got.loc["mutual_information_m_expected", "value"] == pytest.approx(want_m, rel=1e-12)
+    assert "exact mean" in got.loc["dissimilarity_expected", "method_note"]
 
 
 def _many_tables(n_tables, seed=7):
@@ -162,7 +167,7 @@ def _many_tables(n_tables, seed=7):
 
 def test_a_process_pool_gives_the_same_numbers_as_one_process(monkeypatch):
     shares = _many_tables(12)
-    alone = segregation_indices(shares, bootstrap_reps=40, expected_reps=20)
+    alone = segregation_indices(shares, bootstrap_reps=40)
     monkeypatch.setattr(batch, "_PARALLEL_MIN_WORK", 0)
     monkeypatch.setattr(batch, "_CHUNK_TABLES", 2)
     monkeypatch.setattr(batch, "_workers", lambda: 2)  # a pool even on a one-core runner
@@ -174,7 +179,7 @@ def test_a_process_pool_gives_the_same_numbers_as_one_process(monkeypatch):
 
     batch_pool = batch.ProcessPoolExecutor
     monkeypatch.setattr(batch, "ProcessPoolExecutor", recording_pool)
-    pooled = segregation_indices(shares, bootstrap_reps=40, expected_reps=20)
+    pooled = segregation_indices(shares, bootstrap_reps=40)
     assert len(pools) == 1
     pd.testing.assert_frame_equal(alone, pooled, check_exact=True)
 
@@ -186,8 +191,8 @@ def test_same_seed_same_intervals_other_seed_other_intervals():
     c = segregation_indices(shares, bootstrap_reps=60, seed=2)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert not a["ci_low"].equals(c["ci_low"])
-    observed = ~a["index"].str.endswith("_expected")  # the expected values are seeded too
-    pd.testing.assert_series_equal(a["value"][observed], c["value"][observed])
+    # Only the intervals are random: the estimates and the exact expected values are not.
+    pd.testing.assert_series_equal(a["value"], c["value"])
 
 
 def test_intervals_cover_the_population_value_about_95_times_in_100():
@@ -203,7 +208,10 @@ def test_intervals_cover_the_population_value_about_95_times_in_100():
         [_shares(d[:5].tolist(), d[5:].tolist(), year=1800 + i) for i, d in enumerate(draws)],
         ignore_index=True,
     )
-    got = segregation_indices(shares, bootstrap_reps=200, expected_reps=0)
+    got = segregation_indices(
+        shares,
+        bootstrap_reps=200,
+    )
     for name in ("dissimilarity", "mutual_information_m", "hutchens", "theil_h"):
         rows = got[got["index"].eq(name)]
         covered = ((rows["ci_low"] <= truth[name]) & (truth[name] <= rows["ci_high"])).mean()
@@ -216,7 +224,10 @@ def test_intervals_come_from_the_tables_own_multinomial_resamples():
     # another seed, would give other numbers); the method note names the scheme.
     women, men = [30, 10, 4, 17], [10, 30, 9, 2]
     shares = _shares(women, men)
-    got = segregation_indices(shares, bootstrap_reps=300, expected_reps=0)
+    got = segregation_indices(
+        shares,
+        bootstrap_reps=300,
+    )
     row = got[got["index"].eq("dissimilarity")].iloc[0]
     key = tuple(shares.loc[0, batch.TABLE_KEY])
     rng = np.random.default_rng(batch._table_seed(batch.SEED, key))
