@@ -21,7 +21,7 @@ Hoeffding's bound for sampling without replacement they carry a probability of a
 
 Until 2026-11-28 the dataset published the mean of 100 seeded random tables instead: an estimate
 of the same quantity with simulation noise (a standard error of about a tenth of D's spread
-under chance), at four times the cost.
+under chance), at about five times the cost.
 """
 
 from __future__ import annotations
