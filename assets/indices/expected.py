@@ -31,6 +31,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from assets.indices import twogroup
+
 # d_j² = TAIL · t_j: the left-out tails weigh at most 2·exp(−2·TAIL) (Hoeffding).
 TAIL = 25.0
 # Values of X_j summed at once (a few arrays of this many float64 live at a time: ~16 MB each).
@@ -43,14 +45,9 @@ def expected_d_and_m(women: ArrayLike, men: ArrayLike) -> tuple[np.ndarray, np.n
     Counts must be whole numbers. A table whose D and M are undefined (no persons, one sex only,
     fewer than two units with persons) gets NaN.
     """
-    w = np.asarray(women, dtype=np.float64)
-    m = np.asarray(men, dtype=np.float64)
-    if w.shape != m.shape or w.ndim == 0:
-        raise ValueError(f"women and men must be arrays of one shape, got {w.shape} and {m.shape}")
+    w, m = twogroup.as_counts(women, men)
     if not (np.array_equal(w, np.round(w)) and np.array_equal(m, np.round(m))):
         raise ValueError("expected values need whole-number counts (persons), got fractions")
-    if (w < 0).any() or (m < 0).any():
-        raise ValueError("counts must be non-negative")
     batch = w.shape[:-1]
     w2 = w.reshape(-1, w.shape[-1]).astype(np.int64)
     m2 = m.reshape(-1, m.shape[-1]).astype(np.int64)
