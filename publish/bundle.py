@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from assets.contracts import ALL, SOURCES, Contract
-from publish import changelog, datapackage, site
+from publish import changelog, datapackage, method_changes, site
 from publish.dataset_metadata import dataset_meta, package_meta
 from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
@@ -41,6 +41,7 @@ class Previous:
     counts: pd.DataFrame | None = None
     changelog: str = ""
     history: list[str] = field(default_factory=list)
+    method_version: int = method_changes.BASELINE
 
 
 def release_id(counts: pd.DataFrame, run_date: dt.date) -> str:
@@ -139,6 +140,7 @@ def write(
     for name, data in {**articles, **(extra_files or {})}.items():
         add(name, data)
     rid = release_id(datasets["counts"], run_date)
+    methods = method_changes.load()
     meta = package_meta()
     citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")
     add(
@@ -151,6 +153,7 @@ def write(
             sources=sources_list(catalog),
             citation=citation,
             code_version=code_version,
+            method_version=method_changes.current_version(methods),
         ),
     )
     diff = (
@@ -160,7 +163,14 @@ def write(
     )
     add(
         "CHANGELOG.md",
-        changelog.render(rid, previous.release_id, diff, list(warnings or []), previous.changelog),
+        changelog.render(
+            rid,
+            previous.release_id,
+            diff,
+            list(warnings or []),
+            previous.changelog,
+            method_changes.since(methods, previous.method_version),
+        ),
     )
     add(
         "CITATION.cff",

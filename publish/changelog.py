@@ -3,7 +3,8 @@
 A journalist who quoted last month's figure needs to know whether it still holds. For each
 release the changelog names the previous release and lists, in Finnish with English glosses:
 new statistical years per measure, figures that were revised (how many cells changed, the
-largest revisions with old and new value), cells added or removed, and the quality checks that
+largest revisions with old and new value), cells added or removed, changes of method that move
+figures without any change in the sources (``method_changes``), and the quality checks that
 warned (WARN severity: published, but worth a look). The previous release's changelog follows,
 so the file is the whole history.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assets.contracts import COUNTS
+from publish.method_changes import MethodChange
 
 KEY = list(COUNTS.primary_key)
 LARGEST = 10
@@ -109,6 +111,7 @@ def _section(
     previous_id: str | None,
     diff: CountsDiff | None,
     warnings: list[CheckWarning],
+    methods: list[MethodChange],
 ) -> list[str]:
     lines = [f"## {release_id}", ""]
     if previous_id is None or diff is None:
@@ -146,6 +149,14 @@ def _section(
                     f"| {r['unit_code']} | {r['sex']} | {_fmt(r['old'])} | {_fmt(r['new'])} "
                     f"| {change} |"
                 )
+        lines += ["", "### Menetelmämuutokset (method changes)", ""]
+        if methods:
+            lines += [
+                f"- {m.dataset} ({', '.join(m.what)}), {m.date.isoformat()}: {m.fi} ({m.en})"
+                for m in methods
+            ]
+        else:
+            lines.append("Ei menetelmämuutoksia (no method changes).")
     lines += ["", "### Laatuvaroitukset (WARN checks)", ""]
     if warnings:
         lines += [
@@ -163,10 +174,13 @@ def render(
     diff: CountsDiff | None,
     warnings: list[CheckWarning],
     previous_changelog: str = "",
+    methods: list[MethodChange] | None = None,
 ) -> bytes:
-    """The new section on top, then the previous release's changelog without its title."""
+    """The new section on top, then the previous release's changelog without its title.
+    ``methods``: the changes of method since the previous release (``method_changes.since``)."""
     older = previous_changelog.split("\n", 1)[1].lstrip("\n") if previous_changelog else ""
-    text = "\n".join([TITLE, "", *_section(release_id, previous_id, diff, warnings)])
+    section = _section(release_id, previous_id, diff, warnings, list(methods or []))
+    text = "\n".join([TITLE, "", *section])
     if older:
         text += "\n" + older
     return text.rstrip("\n").encode("utf-8") + b"\n"

@@ -119,6 +119,7 @@ def package(
     sources: list[dict[str, str]],
     citation: dict[str, str],
     code_version: str,
+    method_version: int,
 ) -> bytes:
     doc = {
         "profile": "tabular-data-package",
@@ -136,7 +137,7 @@ def package(
         "contributors": [{"title": meta["publisher"], "role": "publisher"}],
         "keywords": sorted({k for words in meta["keywords"].values() for k in words}),
         "citation": citation,
-        "tasapaino": {"code_version": code_version},
+        "tasapaino": {"code_version": code_version, "method_version": method_version},
         "resources": resources,
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

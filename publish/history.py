@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pandas as pd
 
+from publish import method_changes
 from publish.bundle import Previous
 from publish.release import earlier_ids, is_valid, read_file
 
@@ -30,4 +32,14 @@ def load_previous(root: Any, release_id: str) -> Previous:
         counts=counts,
         changelog=log.decode("utf-8") if log else "",
         history=earlier,
+        method_version=_method_version(read_file(root, prev, "datapackage.json")),
     )
+
+
+def _method_version(package: bytes | None) -> int:
+    """The method version a release was built with; releases from before versions were
+    recorded (or without a datapackage.json) count as the baseline."""
+    if package is None:
+        return method_changes.BASELINE
+    recorded = json.loads(package).get("tasapaino", {}).get("method_version")
+    return int(recorded) if recorded is not None else method_changes.BASELINE
