@@ -23,7 +23,7 @@ def test_the_shipped_changes_load_in_version_order():
     exact = next(c for c in changes if c.version == 2)
     assert exact.dataset == "segregation_indices"
     assert exact.what == ("dissimilarity_expected", "mutual_information_m_expected")
-    assert "0,3 %" in exact.fi and "0.3 %" in exact.en
+    assert "2–4 %" in exact.fi and "2–4 %" in exact.en
 
 
 def test_a_malformed_entry_is_named(tmp_path):
