@@ -138,7 +138,9 @@ def test_timeouts_are_retried(service):
 
 def test_timeouts_every_time_fail_with_a_message(service):
     service.fail_next(*["timeout"] * 4)
-    with pytest.raises(SourceError, match=r"tyokay/115s: the request timed out \(after 4 attempts"):
+    with pytest.raises(
+        SourceError, match=r"tyokay/115s: no answer within the timeout .* \(after 4 attempts"
+    ):
         client_for(service).metadata(spec_115s(), "fi")
 
 
@@ -157,7 +159,7 @@ def test_always_truncated_fails_saying_so(service):
     client.limits()
     client.check_listed(spec_115s())
     service.fail_next(*["truncated"] * 8)
-    with pytest.raises(SourceError, match=r"tyokay/115s.*not valid JSON \(truncated\).*retry"):
+    with pytest.raises(SourceError, match=r"tyokay/115s.*not valid JSON.*cut off — retry"):
         client.fetch_table(spec_115s())
 
 
@@ -174,13 +176,23 @@ def test_a_changed_variable_code_is_found_by_its_prefix(service):
     assert "alue_29_20270101" in codes and "alue_28_20250101" not in codes
 
 
-def test_a_variable_that_disappeared_fails_naming_the_config(service):
+def test_a_renamed_variable_code_is_found_by_its_unambiguous_text(service):
+    service.add(table_115s(years=2, area_code="maakunta_1_20270101"))
+    client_for(service).fetch_table(spec_115s())
+    asked = {q["code"] for q in service.data_requests()[0]["query"]}
+    assert "maakunta_1_20270101" in asked  # its text is still "Alue" (fi), "Område", "Area"
+
+
+def test_a_variable_that_disappeared_fails_naming_the_codes_seen(service):
     table = table_115s(years=2, area_code="maakunta_1_20270101")
+    area = next(v for v in table.variables if v["code"] == "maakunta_1_20270101")
+    area["text"], area["texts"] = "Maakunta", {"fi": "Maakunta", "sv": "Landskap", "en": "Region"}
     service.add(table)
     with pytest.raises(SourceError) as err:
         client_for(service).fetch_table(spec_115s())
-    assert "no variable code starts with 'alue'" in str(err.value)
-    assert "update the prefix in data/sources/statfin.yaml" in str(err.value)
+    assert "no variable is named 'alue' by code or text" in str(err.value)
+    assert "maakunta_1_20270101" in str(err.value)
+    assert "full code in data/sources/statfin.yaml" in str(err.value)
 
 
 def test_a_table_missing_from_the_listing_fails_naming_the_listing(service):
