@@ -21,6 +21,8 @@ from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
 from pipelines.partitions import statfin_slices_job
 from pipelines.resources import (
+    CollectionPolicy,
+    HandedTables,
     LocalCountsFiles,
     ReleaseTarget,
     SnapshotSource,
@@ -50,6 +52,8 @@ defs = Definitions(
     resources={
         "snapshot": SnapshotSource(),
         "local_counts": LocalCountsFiles(),
+        "handed_tables": HandedTables(),
+        "collection": CollectionPolicy(),
         "statfin": StatFinApi(),
         "vipunen": VipunenApi(),
         "release_target": ReleaseTarget(),
