@@ -128,7 +128,10 @@ class StatFinApi(ConfigurableResource):
         )
 
     def archive_path(self) -> Path:
-        return Path(self.archive_dir) if self.archive_dir else _writable_dir("archive")
+        """``archive_dir``, else ``TASAPAINO_ARCHIVE_DIR``, else ``archive/`` in a writable
+        checkout (or under the user's home)."""
+        chosen = self.archive_dir or os.environ.get("TASAPAINO_ARCHIVE_DIR", "")
+        return Path(chosen) if chosen else _writable_dir("archive")
 
 
 class VipunenApi(ConfigurableResource):

@@ -8,7 +8,6 @@ table is carried over from the previous release (stale) or left out (missing), u
 strict (``tasapaino run --strict``), which fails as soon as one table fails.
 """
 
-
 import re
 from collections.abc import Iterator
 
@@ -41,6 +40,7 @@ from assets.collect.outcomes import (
     set_aside,
     settle,
     status_frame,
+    table_order,
 )
 from assets.collect.tables import StatFinTable, load_statfin_tables, load_vipunen_resources
 from assets.collect.transcribed import TranscribedTable, provenance, read_tables, to_counts
@@ -179,56 +179,70 @@ def outcome_metadata(outcome: TableOutcome) -> dict[str, object]:
     return meta
 
 
-ENTRIES = configured_entries()
-TABLE_ASSETS = [build_table_asset(e) for e in ENTRIES]
+def build_api_counts(entries: list[Entry]) -> AssetsDefinition:
+    """``api_counts`` and ``collection_status`` from the assets of ``entries``, in that order
+    (the order of preference where two tables give the same statistic)."""
+    names = [table_asset_name(e) for e in entries]
 
-
-@multi_asset(
-    group_name=GROUP,
-    ins={
-        table_asset_name(e): AssetIn(key=AssetKey([PREFIX, table_asset_name(e)])) for e in ENTRIES
-    },
-    outs={
-        "api_counts": AssetOut(
-            description="Women and men by unit, region and year from every configured StatFin "
-            "and Vipunen table. A table that could not be read this run is carried over from "
-            "the previous release (stale) or left out (missing)."
-        ),
-        "collection_status": AssetOut(
-            description="One row per configured table: read live, recorded, from a file, "
-            "stale, missing or not recorded; the error and the fix where it failed."
-        ),
-    },
-)
-def api_counts(
-    context: AssetExecutionContext, release_target: ReleaseTarget, **tables: TableOutcome
-) -> Iterator[Output]:
-    ordered = [tables[table_asset_name(e)] for e in ENTRIES]
-    previous = (
-        release_target.previous_counts() if any(o.status == FAILED for o in ordered) else None
-    )
-    settled = settle(ordered, previous)
-    df = api_frame(settled)
-    status = status_frame(settled)
-    degraded = status[status["status"].isin([STALE, MISSING])]
-    yield Output(df, "api_counts", metadata=counts_metadata(df))
-    yield Output(
-        status,
-        "collection_status",
-        metadata={
-            "tables": MetadataValue.json(
-                {f"{r.source_table} {r.measure}": r.status for r in status.itertuples()}
+    @multi_asset(
+        name="api_counts",
+        group_name=GROUP,
+        ins={n: AssetIn(key=AssetKey([PREFIX, n])) for n in names},
+        outs={
+            "api_counts": AssetOut(
+                description="Women and men by unit, region and year from every configured StatFin "
+                "and Vipunen table. A table that could not be read this run is carried over from "
+                "the previous release (stale) or left out (missing)."
             ),
-            "stale": int(status["status"].eq(STALE).sum()),
-            "missing": int(status["status"].eq(MISSING).sum()),
-            "degraded": MetadataValue.json(
-                degraded[["source_table", "measure", "status", "error", "fix"]].to_dict("records")
-            ),
-            "preview": MetadataValue.md(
-                status[["source_table", "measure", "status", "rows"]].to_markdown(index=False)
+            "collection_status": AssetOut(
+                description="One row per configured table: read live, recorded, from a file, "
+                "stale, missing or not recorded; the error and the fix where it failed."
             ),
         },
     )
+    def api_counts(
+        context: AssetExecutionContext, release_target: ReleaseTarget, **tables: TableOutcome
+    ) -> Iterator[Output]:
+        ordered = [tables[n] for n in names]
+        previous = (
+            release_target.previous_counts() if any(o.status == FAILED for o in ordered) else None
+        )
+        settled = settle(ordered, previous)
+        df = api_frame(settled)
+        status = status_frame(settled)
+        degraded = status[status["status"].isin([STALE, MISSING])]
+        yield Output(df, "api_counts", metadata=counts_metadata(df))
+        yield Output(
+            status,
+            "collection_status",
+            metadata={
+                "tables": MetadataValue.json(
+                    {f"{r.source_table} {r.measure}": r.status for r in status.itertuples()}
+                ),
+                "stale": int(status["status"].eq(STALE).sum()),
+                "missing": int(status["status"].eq(MISSING).sum()),
+                "degraded": MetadataValue.json(
+                    degraded[["source_table", "measure", "status", "error", "fix"]].to_dict(
+                        "records"
+                    )
+                ),
+                "preview": MetadataValue.md(
+                    status[["source_table", "measure", "status", "rows"]].to_markdown(index=False)
+                ),
+            },
+        )
+
+    return api_counts
+
+
+def collect_assets(entries: list[Entry]) -> list[AssetsDefinition]:
+    """One asset per configured table, and ``api_counts`` over them."""
+    return [*(build_table_asset(e) for e in entries), build_api_counts(entries)]
+
+
+ENTRIES = configured_entries()
+TABLE_ASSETS = [build_table_asset(e) for e in ENTRIES]
+api_counts = build_api_counts(ENTRIES)
 
 
 @asset(
@@ -247,12 +261,11 @@ def counts(
     from assets.collect.local_counts import read_local_counts, replace_tables
 
     local = [read_local_counts(path) for path in local_counts.paths()]
-    inputs = [
-        replace_tables(api_counts, local),
-        replace_tables(to_counts(transcribed_tables), local),
-    ]
-    df = prefer_sources(inputs)
-    aside = set_aside(inputs, df)
+    transcribed = to_counts(transcribed_tables)
+    order = table_order([api_counts, transcribed])
+    every = replace_tables(pd.concat([api_counts, transcribed], ignore_index=True), local)
+    df = prefer_sources(every, order)
+    aside = set_aside([every], df)
     metadata = counts_metadata(df)
     if local:
         metadata["local_files"] = MetadataValue.json(
@@ -282,13 +295,9 @@ def source_catalog(
     from assets.collect.local_counts import read_local_counts, replace_tables
 
     local = [read_local_counts(path) for path in local_counts.paths()]
-    inputs = [
-        replace_tables(api_counts, local),
-        replace_tables(to_counts(transcribed_tables), local),
-    ]
-    df = catalog(
-        provenance(transcribed_tables), api_counts, collection_status, set_aside(inputs, counts)
-    )
+    every = pd.concat([api_counts, to_counts(transcribed_tables)], ignore_index=True)
+    aside = set_aside([replace_tables(every, local)], counts)
+    df = catalog(provenance(transcribed_tables), api_counts, collection_status, aside)
     degraded = df[df["status"].isin([STALE, MISSING])]
     context.add_output_metadata(
         {

@@ -206,15 +206,28 @@ def api_frame(outcomes: Sequence[TableOutcome]) -> pd.DataFrame:
     return df.sort_values(list(COUNTS.primary_key), ignore_index=True)
 
 
-def prefer_sources(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """One table per key (``KEY``): ``frames`` in order of preference, earlier frames first and,
-    within a frame, tables in the order they first appear in it."""
-    parts = [f for f in frames if f is not None and not f.empty]
-    if not parts:
-        return conform(pd.DataFrame({c: [] for c in COUNTS.names}), COUNTS)
-    df = pd.concat(parts, ignore_index=True)
-    table_id = df["source_table"].astype(str) + "\x00" + df["measure"].astype(str)
-    rank = pd.Series(pd.factorize(table_id, sort=False)[0], index=df.index)  # first seen first
+def table_order(frames: Sequence[pd.DataFrame]) -> list[tuple[str, str]]:
+    """(source_table, measure) in order of preference: ``frames`` in turn, each table where it
+    first appears."""
+    order: dict[tuple[str, str], None] = {}
+    for f in frames:
+        if f is not None and not f.empty:
+            pairs = f[["source_table", "measure"]].drop_duplicates().itertuples(index=False)
+            order.update({(str(t), str(m)): None for t, m in pairs})
+    return list(order)
+
+
+def prefer_sources(df: pd.DataFrame, order: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """One table per key (``KEY``): where two tables give the same statistic, the one earlier in
+    ``order`` keeps it (tables not in ``order`` come last, in their own order)."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    pairs = list(zip(df["source_table"].astype(str), df["measure"].astype(str), strict=True))
+    place = {pair: i for i, pair in enumerate(order)}
+    extra = {
+        p: len(place) + i for i, p in enumerate(dict.fromkeys(p for p in pairs if p not in place))
+    }
+    rank = pd.Series([place.get(p, extra.get(p)) for p in pairs], index=df.index)
     best = rank.groupby([df[c] for c in KEY], observed=True, dropna=False).transform("min")
     kept = df[(rank == best).to_numpy()]
     return kept.sort_values(list(COUNTS.primary_key), ignore_index=True)

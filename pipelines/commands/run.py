@@ -63,6 +63,10 @@ def handle(args: argparse.Namespace) -> int:
             )
         files = [str(Path(f).resolve()) for f in args.counts]
         run_config["resources"]["local_counts"] = {"config": {"files": files}}
+    if args.table:
+        run_config["resources"]["handed_tables"] = {"config": {"files": handed_files(args.table)}}
+    if args.strict:
+        run_config["resources"]["collection"] = {"config": {"strict": True}}
     if args.run_date:
         run_config["resources"]["release_target"]["config"]["run_date"] = args.run_date
     job = defs.resolve_job_def("release_job")
@@ -76,7 +80,44 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     print(f"release written: {out / 'releases' / (latest_id(out) or '?')}")
     print(f"latest: {out / 'latest'}")
+    for line in degraded_report(result.output_for_node("api_counts", "collection_status")):
+        print(line)
     return 0
+
+
+def handed_files(paths: list[str]) -> list[str]:
+    """``--table`` files, each read and matched to a configured table before any work starts,
+    so a file that cannot be mapped is one clear line, not a failed run."""
+    from assets.collect.table_files import TableFileError, read_table_file
+    from assets.collect.tables import load_statfin_tables, load_vipunen_resources
+
+    statfin, vipunen = load_statfin_tables(), load_vipunen_resources()
+    out = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(
+                f"--table {name}: no such file; give a PX file or a StatFin or Vipunen export"
+            )
+        try:
+            read_table_file(path, statfin, vipunen)
+        except TableFileError as exc:
+            raise UsageError(f"--table {name}: {exc}") from None
+        out.append(str(path.resolve()))
+    return out
+
+
+def degraded_report(status: Any) -> list[str]:
+    """``published with N stale/missing tables`` and one line per such table, or nothing."""
+    bad = status[status["status"].isin(["stale", "missing"])]
+    if bad.empty:
+        return []
+    lines = [f"published with {len(bad)} stale/missing tables:"]
+    for row in bad.itertuples():
+        kept = "the previous release's rows kept" if row.status == "stale" else "left out"
+        lines.append(f"  {row.source_table} ({row.measure}): {row.status}, {kept} — {row.error}")
+        lines.append(f"    fix: {row.fix}")
+    return lines
 
 
 def failure_report(result: Any) -> list[str]:
@@ -176,6 +217,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a counts-contract CSV or Parquet file whose tables (source_table + measure) "
         "replace the same tables of the run, e.g. a corrected transcription; repeatable. "
         "The rows pass the same blocking checks",
+    )
+    run.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a table downloaded by hand from StatFin (PX file or CSV export) or Vipunen (Excel "
+        "or CSV export); it is recognised from its own metadata and replaces the same configured "
+        "table of the run; repeatable",
+    )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail the run when any source table cannot be read (default: publish the others, "
+        "carry the table over from the previous release or list it as missing)",
     )
     run.add_argument(
         "--full-refresh",

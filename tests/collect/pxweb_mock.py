@@ -43,6 +43,19 @@ def cell_value(coords: tuple[str, ...]) -> int:
     return zlib.crc32("|".join(coords).encode()) % 5000
 
 
+def consistent_value(sex_axis: int) -> Callable[[tuple[str, ...]], int]:
+    """``cell_value``, with the sex total the sum of men and women, as in the real tables."""
+
+    def value(coords: tuple[str, ...]) -> int:
+        if coords[sex_axis] == "SSS":
+            men, women = list(coords), list(coords)
+            men[sex_axis], women[sex_axis] = "1", "2"
+            return cell_value(tuple(men)) + cell_value(tuple(women))
+        return cell_value(coords)
+
+    return value
+
+
 @dataclass
 class Table:
     folder: str
@@ -188,13 +201,18 @@ class PxWebMock:
         return httpx.Response(200, json=doc)
 
 
+def _table(layout: dict[str, Any]) -> Table:
+    sex_axis = next(i for i, v in enumerate(layout["variables"]) if v["code"].startswith("suku"))
+    return Table(**layout, value=consistent_value(sex_axis))
+
+
 def table_115s(years: int = 14, area_code: str = "alue_28_20250101") -> Table:
-    return Table(**layouts.layout_115s(years=years, area_code=area_code))
+    return _table(layouts.layout_115s(years=years, area_code=area_code))
 
 
 def table_115q(years: int = 14) -> Table:
-    return Table(**layouts.layout_115q(years=years))
+    return _table(layouts.layout_115q(years=years))
 
 
-def table_12br(years: int = 3) -> Table:
-    return Table(**layouts.layout_12br(years=years))
+def table_12br(years: int = 4) -> Table:
+    return _table(layouts.layout_12br(years=years))

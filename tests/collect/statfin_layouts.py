@@ -17,6 +17,8 @@ computes from them are SYNTHETIC. Where each layout comes from (tests/fixtures/s
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 MAAKUNNAT = {
@@ -69,17 +71,30 @@ def variable(
     return out
 
 
+def _shipped(classification: str, level: int) -> list[str]:
+    """The real codes of one level, from the classification the project ships."""
+    path = (
+        Path(__file__).resolve().parents[2] / "data" / "classifications" / f"{classification}.csv"
+    )
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["code"] for r in rows if int(r["level"]) == level and "+" not in r["code"]]
+
+
 def occupation_codes_115s() -> list[str]:
-    """183 AML-style codes at levels 1–3 (with the X unknowns), as many as the real 115s has."""
-    level1 = [str(d) for d in range(10)] + ["X"]
-    level2 = [f"{d}{e}" for d in range(10) for e in range(1, 5)] + ["XX"]
-    level3 = [*[f"{c}{f}" for c in level2[:-1] for f in range(1, 5)][:131], "XXX"]
-    return level1 + level2 + level3
+    """183 codes at levels 1–3, as many as the real 115s has: the real AML 2010 major and
+    sub-major groups (with X, XX), 127 minor groups under them (their codes follow the real
+    pattern; the shipped classification lists levels 1–2 only) and XXX."""
+    level1, level2 = _shipped("ammatti_2010", 1), _shipped("ammatti_2010", 2)
+    known = [c for c in level2 if c != "XX"]
+    level3 = [f"{c}{f}" for f in range(1, 5) for c in known][:127]
+    return [*level1, *level2, *sorted(level3), "XXX"]
 
 
 def occupation_codes_115q() -> list[str]:
-    """About 1 189 codes at levels 1–5 in the real table's shapes: four-digit groups, national
-    five-digit groups, StatFin's dotted level-5 placeholders (``2512.``) and X…XXXXX."""
+    """1 089 codes at levels 1–5 in the real table's shapes (the real 115q has 1 189): the codes
+    of 115s, 418 four-digit groups, 103 national five-digit groups, StatFin's dotted level-5
+    placeholders (``2512.``) for the four-digit groups without five-digit ones, X…XXXXX."""
     upper = occupation_codes_115s()
     level3 = [c for c in upper if len(c) == 3 and c != "XXX"]
     level4 = [f"{c}{d}" for c in level3 for d in range(1, 5)][:418]
@@ -211,14 +226,15 @@ def layout_115q(years: int = 14) -> dict[str, Any]:
 
 
 def field_codes_2016() -> list[str]:
-    """Koulutusala 2016 codes at levels 1–3 (``06``, ``061``, ``0613``) with the unknown 99."""
-    level1 = [f"{d:02d}" for d in range(11)] + ["99"]
-    level2 = [f"{c}{d}" for c in level1[:-1] for d in (1, 2, 3)] + ["999"]
-    level3 = [f"{c}{d}" for c in level2[:-1] for d in (1, 2)] + ["9999"]
+    """Koulutusala 2016 codes at levels 1–3 as in the real tables: the real broad and narrow
+    fields (``06``, ``061``, with the unknown 99/999) and two detailed fields under each narrow
+    one (``0611``, ``0612``: the real pattern; the shipped list has levels 1–2 only)."""
+    level1, level2 = _shipped("koulutusala_2016", 1), _shipped("koulutusala_2016", 2)
+    level3 = [f"{c}{d}" for c in level2 if c != "999" for d in (1, 2)] + ["9999"]
     return [*level1, *level2, *level3]
 
 
-def layout_12br(years: int = 3) -> dict[str, Any]:
+def layout_12br(years: int = 4) -> dict[str, Any]:
     fields = field_codes_2016()
     return {
         "folder": "vkour",
@@ -230,7 +246,7 @@ def layout_12br(years: int = 3) -> dict[str, Any]:
             "field of education, area, sex and age group",
         },
         "variables": [
-            _years(2022, years),
+            _years(2017, years),
             _area("alue_29_20250101", municipalities=True),
             variable(
                 "koulutusaste_6_20160101",
