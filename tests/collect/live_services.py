@@ -142,6 +142,8 @@ def start(tmp_path: Path, monkeypatch, *, years: int = 14, vipunen: bool = True)
     monkeypatch.setenv("TASAPAINO_STATFIN_URL", statfin_url)
     monkeypatch.setenv("TASAPAINO_VIPUNEN_URL", vipunen_url)
     monkeypatch.setenv("TASAPAINO_ARCHIVE_DIR", str(tmp_path / "archive"))
+    # A refused connection is retried until the table's deadline: keep that short in tests.
+    monkeypatch.setenv("TASAPAINO_HTTP_TABLE_DEADLINE_S", "5")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir(exist_ok=True)
     services = LiveServices(pxweb, vmock, data, statfin_url, vipunen_url, misbehaviour)

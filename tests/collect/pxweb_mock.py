@@ -216,3 +216,7 @@ def table_115q(years: int = 14) -> Table:
 
 def table_12br(years: int = 4) -> Table:
     return _table(layouts.layout_12br(years=years))
+
+
+def table_standin_12bd(years: int = 2) -> Table:
+    return _table(layouts.layout_standin_12bd(years=years))

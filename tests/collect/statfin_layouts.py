@@ -286,3 +286,37 @@ def layout_12br(years: int = 4) -> dict[str, Any]:
             ),
         ],
     }
+
+
+def layout_standin_12bd(years: int = 2) -> dict[str, Any]:
+    """A STAND-IN for ``opiskt/12bd``, whose real id and layout are not yet confirmed: the
+    configured names (koulutusala, sukupuoli, alue, the contents ``uusi`` and ``tut``) on a
+    layout like 12br's, so a test can show what `sources check` prints when every configured
+    table is there. Not a record of the real table."""
+    fields = field_codes_2016()
+    return {
+        "folder": "opiskt",
+        "table": "12bd",
+        "titles": {
+            "fi": "Uudet opiskelijat ja tutkinnot koulutusalan, maakunnan ja sukupuolen "
+            "mukaan (TESTIN SIJAISTAULUKKO)"
+        },
+        "variables": [
+            _years(2022, years),
+            _area("alue_28_20250101"),
+            variable(
+                "koulutusala_5_20160101",
+                ["SSS", *fields],
+                ["Yhteensä", *(f"{c} Koulutusala {c}" for c in fields)],
+                text={"fi": "Koulutusala", "sv": "Utbildningsområde", "en": "Field of education"},
+                elimination=True,
+            ),
+            _sex(),
+            variable(
+                "contentscode",
+                ["uusi", "tut"],
+                ["Uudet opiskelijat", "Tutkinnot"],
+                text={"fi": "Tiedot", "sv": "Uppgifter", "en": "Information"},
+            ),
+        ],
+    }
