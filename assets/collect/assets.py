@@ -262,7 +262,8 @@ def counts(
 
     local = [read_local_counts(path) for path in local_counts.paths()]
     transcribed = to_counts(transcribed_tables)
-    order = table_order([api_counts, transcribed])
+    # API tables in configuration order (the first listed wins), then the transcribed ones.
+    order = [(e.id, e.measure) for e in configured_entries()] + table_order([transcribed])
     every = replace_tables(pd.concat([api_counts, transcribed], ignore_index=True), local)
     df = prefer_sources(every, order)
     aside = set_aside([every], df)
