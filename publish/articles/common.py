@@ -155,7 +155,9 @@ def vintage(published: d.PublishedData, lang: str, run_year: int | None) -> dict
 _YEARS = re.compile(r"over_(\d+)_years")
 
 
-def regional_criteria(published: d.PublishedData, region: str, lang: str) -> list[dict[str, Any]]:
+def regional_criteria(
+    published: d.PublishedData, region: str, lang: str, area: str | None = None
+) -> list[dict[str, Any]]:
     """The region's judged ``toward_balance`` results, the newest judged year per measure.
 
     Each carries the minority sex's share in the two years the rule compares, for the region and
@@ -164,10 +166,13 @@ def regional_criteria(published: d.PublishedData, region: str, lang: str) -> lis
     crit = published.criteria
     rows = crit[
         crit["criterion_id"].eq("toward_balance")
-        & crit["region_code"].eq(region)
+        & crit["region_code"].eq(area or region)
         & crit["status"].isin(["met", "not_met"])
     ]
-    if rows.empty or region == d.COUNTRY:
+    if region == d.COUNTRY and area is None:
+        return []
+    region = area or region
+    if rows.empty:
         return []
     out = []
     for measure, part in rows.groupby("measure", sort=True, observed=True):

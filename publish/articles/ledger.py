@@ -32,6 +32,12 @@ NUMBERS = frozenset(
         "balanced",
         "old",
         "new",
+        "d_prev",
+        "d_last",
+        "ip_prev",
+        "ip_last",
+        "bal_prev",
+        "bal_last",
     }
 )
 """The keys of a row that hold published numbers (names and codes are not cited)."""
