@@ -111,6 +111,8 @@ def _strip(text: str, lang: str, allowed: Allowed) -> tuple[str, list[str]]:
     catalogue titles; check and remove dates. Returns the text and any unknown dates."""
     text = re.sub(r"^(date|file|png|spec):.*$", "", text, flags=re.M)
     text = re.sub(r"^- \.\./.*$", "", text, flags=re.M)
+    text = re.sub(r"^- [\w./-]+$", "", text, flags=re.M)  # front matter: source table ids
+    text = re.sub(r"^maintainer_notes:\n(?:- .*\n)+", "", text, flags=re.M)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"<https?://[^>]+>", "", text)
     text = re.sub(r"`[^`]*`", "", text)
