@@ -312,9 +312,7 @@ def drawn_sources(
     the chart's source line."""
     drawn = {r.source_of(key) for r in rows if r.source_of(key) is not None}
     catalogue = {s["source_table"]: s for s in sources_for(published, {t for t, _, _ in drawn})}
-    return [
-        {**catalogue[t], "year": y} for t, _, y in sorted(drawn) if t in catalogue
-    ]
+    return [{**catalogue[t], "year": y} for t, _, y in sorted(drawn) if t in catalogue]
 
 
 def assemble(
@@ -341,9 +339,7 @@ def assemble(
     with recording(ledger):
         module = template_module(template, lang, {**context, "date": date})
         charts = make_charts(module)
-    listing = template_module(
-        "_sources", lang, {"sources": sources_for(published, ledger.tables)}
-    )
+    listing = template_module("_sources", lang, {"sources": sources_for(published, ledger.tables)})
     body = str(module).replace(SOURCES_MARK, str(listing).strip())
     names = region_names(region, lang)
     return Article(

@@ -265,9 +265,7 @@ def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]
                         "total": int(r["total"]),
                         "share": float(r["women_share"]),
                         "men_share": 1.0 - float(r["women_share"]),
-                        "country_share": float(c["women_share"].iloc[0])
-                        if c is not None
-                        else None,
+                        "country_share": float(c["women_share"].iloc[0]) if c is not None else None,
                         "source_table": r["source_table"],
                     },
                     source=source,

@@ -22,7 +22,7 @@ from publish.articles.common import (
     with_first_year,
 )
 from publish.articles.render import Article, vocabulary
-from publish.charts import region_dots, share_bars, women_men_bars
+from publish.charts import region_dots, trend_lines, women_men_bars
 
 KIND = "fields"
 SLUG = {"fi": "koulutusalat", "sv": "utbildningsomraden", "en": "fields-of-education"}
@@ -96,21 +96,20 @@ def build(
         if upper is not None:
             rows = []
             for p in upper["points"]:
-                rows.append({"year": p["year"], "area": names["region"], "share": p["share"]})
+                rows.append({"year": p["year"], "series": names["region"], "value": p["share"]})
                 if p["country_share"] is not None:
                     rows.append(
-                        {"year": p["year"], "area": names["country"], "share": p["country_share"]}
+                        {"year": p["year"], "series": names["country"], "value": p["country_share"]}
                     )
             drawn = drawn_sources(published, upper["points"]) + drawn_sources(
-                published, [p for p in upper["points"] if p["country_share"] is not None],
+                published,
+                [p for p in upper["points"] if p["country_share"] is not None],
                 "country_share",
             )
-            out["upper_secondary"] = share_bars(
+            out["upper_secondary"] = trend_lines(
                 pd.DataFrame(rows),
-                x="year",
-                group="area",
-                value="share",
-                focus=names["region"],
+                focus=(names["region"],),
+                kind="share",
                 texts=chart_texts(module, "upper_secondary", drawn, lang),
                 lang=lang,
             )

@@ -91,9 +91,7 @@ def source_line(tables: list[dict[str, Any]], lang: str) -> str:
     parts = []
     for name in sorted(published):
         span = sorted(years.get(name, set()))
-        stat_years = (
-            f" {span[0]}" if len(span) == 1 else f" {span[0]}–{span[-1]}" if span else ""
-        )
+        stat_years = f" {span[0]}" if len(span) == 1 else f" {span[0]}–{span[-1]}" if span else ""
         when = f" ({words['published']} {published[name]})" if published[name] else ""
         parts.append(f"{name}{stat_years}{when}")
     return f"{words['prefix']}: {words['publisher']}, {'; '.join(parts)}. CC BY 4.0"

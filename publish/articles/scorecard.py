@@ -121,7 +121,10 @@ def other_status(criteria: pd.DataFrame, criterion: str, region: str) -> dict[st
     whole country, else that it cannot be judged with these data."""
     rows = criteria[criteria["criterion_id"].eq(criterion)]
     for area in (region, d.COUNTRY, ""):
-        here = rows[rows["region_code"].astype(str).replace({"nan": "", "None": "", "<NA>": ""}).eq(area) & rows["status"].isin(["met", "not_met"])]
+        here = rows[
+            rows["region_code"].astype(str).replace({"nan": "", "None": "", "<NA>": ""}).eq(area)
+            & rows["status"].isin(["met", "not_met"])
+        ]
         if len(here):
             last = here.sort_values("year").iloc[-1]
             return {"status": last["status"], "area": area, "year": last["year"]}

@@ -78,8 +78,7 @@ def allowed_numbers(published: PublishedData) -> Allowed:
     }
     # Men's share (100 % minus women's), for campaigns and criteria about the minority sex.
     percents |= {
-        fmt_decimal((1 - v) * 100, 1, "en").replace(",", "")
-        for v in shares["women_share"].dropna()
+        fmt_decimal((1 - v) * 100, 1, "en").replace(",", "") for v in shares["women_share"].dropna()
     }
     balanced = idx.loc[idx["index"].eq("balanced_share"), "value"].dropna()
     percents |= {fmt_decimal(v * 100, 1, "en").replace(",", "") for v in balanced}

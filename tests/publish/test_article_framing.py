@@ -193,7 +193,9 @@ def test_scorecard_classes_no_single_total_and_publishes_no_placeholder(mk17):
 
 def test_the_ledger_records_only_the_numbers_read():
     ledger = Ledger()
-    row = Row({"name": "x", "share": 0.5, "old": 0.4}, ("t1", "m", 2019), {"old": ("t0", "m", 2018)})
+    row = Row(
+        {"name": "x", "share": 0.5, "old": 0.4}, ("t1", "m", 2019), {"old": ("t0", "m", 2018)}
+    )
     with recording(ledger):
         _ = row["name"], row["share"]
     assert ledger.used == {("t1", "m", 2019)}
@@ -259,7 +261,9 @@ def test_every_lead_names_the_newest_year_per_topic_and_the_html_shows_the_date(
 def test_no_what_changed_article_when_the_newest_year_is_over_two_years_old(bundled):
     kinds = {a.kind for a in build_articles(bundled, region="MK17", date="2026-12-03")}
     assert "changes" not in kinds
-    recent = build_articles(bundled, region="MK17", langs=("fi",), types=("changes",), date="2021-05-01")
+    recent = build_articles(
+        bundled, region="MK17", langs=("fi",), types=("changes",), date="2021-05-01"
+    )
     assert len(recent) == 1 and "uusi vuosi" not in recent[0].body
     assert "Uusimmat luvut ovat vuodelta 2019." in recent[0].body
 
