@@ -183,7 +183,9 @@ def regional_criteria(
         new_year, old_year = int(r["year"]), int(r["year"]) - int(span.group(1))
         key = d.TableKey(str(measure), str(r["classification"]), int(r["level"]))
 
-        def unit(area: str, year: int, code: str = str(r["unit_code"])) -> Row | None:
+        def unit(
+            area: str, year: int, code: str = str(r["unit_code"]), key: d.TableKey = key
+        ) -> Row | None:
             recs = d.unit_records(d.units(published.unit_shares, key, area, year), lang)
             return next((u for u in recs if str(u["code"]) == code), None)
 

@@ -74,7 +74,7 @@ class Row(dict):
     two tables).
     """
 
-    __slots__ = ("_source", "_fields")
+    __slots__ = ("_fields", "_source")
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ from tests.publish.number_check import allowed_numbers, unpublished_numbers
 
 LANGS = ("fi", "sv", "en")
 # The bundled data's newest year is 2019: no "what changed" article in 2026
-# (test_article_framing.py::test_no_what_changed_article_when_the_newest_year_is_over_two_years_old).
+# (test_article_framing.py, test_no_what_changed_article_when_the_newest_year_is_over_two…).
 NOT_STALE = tuple(k for k in ARTICLE_TYPES if k != "changes")
 EXPECTED_SLUGS = {
     "fi": {
