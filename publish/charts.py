@@ -395,7 +395,14 @@ def trend_lines(
         "type": "quantitative",
         "title": None,
         "scale": {"domain": [years[0], years[-1]], "nice": False, "zero": False},
-        "axis": {"format": "d", "labelAngle": 0, "values": years, "grid": False},
+        "axis": {
+            "format": "d",
+            "labelAngle": 0,
+            "values": years,
+            "grid": False,
+            "labelOverlap": False,
+            "labelFontSize": FONT_SIZE - 1,
+        },
     }
     y = {
         "field": "value",
@@ -408,26 +415,43 @@ def trend_lines(
         "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
         "encoding": {"x": x, "y": y, "color": colour},
     }
-    values = _text(
-        data,
-        {"dy": -10, "fontSize": FONT_SIZE - 1, "color": TEXT_COLOUR},
-        x=x,
-        y=y,
-        text={"field": "label", "type": "nominal"},
-    )
+    layers = [lines]
+    if len(series) == 1:
+        # One series: every point carries its value.
+        layers.append(
+            _text(
+                data,
+                {"dy": -10, "fontSize": FONT_SIZE - 1, "color": TEXT_COLOUR},
+                x=x,
+                y=y,
+                text={"field": "label", "type": "nominal"},
+            )
+        )
+    # Each series is named with its newest value at its last point: the focus above the line,
+    # the others below, so that two close lines never get overlapping words.
+    text_colours = dict(zip(series, colours, strict=True))
     last = data.sort_values("year").groupby("series", sort=False).tail(1)
-    names = _text(
-        last,
-        {"align": "left", "dx": 8, "dy": 4, "fontSize": FONT_SIZE, "fontWeight": "bold"},
-        x=x,
-        y=y,
-        text={"field": "series", "type": "nominal"},
-        color={
-            **colour,
-            "scale": {
-                "domain": series,
-                "range": [FOCUS_TEXT if c == FOCUS_COLOUR else c for c in colours],
-            },
-        },
+    layers.append(
+        _styled_text(
+            [
+                {
+                    "year": int(r["year"]),
+                    "value": float(r["value"]),
+                    "text": f"{r['series']} {r['label']}" if len(series) > 1 else r["series"],
+                    "align": "right" if len(series) > 1 else "left",
+                    "dx": 0 if len(series) > 1 else 8,
+                    "dy": (-12 if r["series"] in focus or i == 0 else 18) if len(series) > 1 else 4,
+                    "fontSize": FONT_SIZE,
+                    "fontWeight": "bold",
+                    "ink": FOCUS_TEXT
+                    if text_colours[r["series"]] == FOCUS_COLOUR
+                    else text_colours[r["series"]],
+                }
+                for i, (_, r) in enumerate(last.iterrows())
+            ],
+            x=x,
+            y=y,
+            text={"field": "text", "type": "nominal"},
+        )
     )
-    return _finish([lines, values, names], texts, lang, width=PLOT_WIDTH + 40, height=240)
+    return _finish(layers, texts, lang, width=PLOT_WIDTH + 80, height=240)
