@@ -427,31 +427,33 @@ def trend_lines(
                 text={"field": "label", "type": "nominal"},
             )
         )
-    # Each series is named with its newest value at its last point: the focus above the line,
-    # the others below, so that two close lines never get overlapping words.
-    text_colours = dict(zip(series, colours, strict=True))
-    last = data.sort_values("year").groupby("series", sort=False).tail(1)
-    layers.append(
-        _styled_text(
-            [
-                {
-                    "year": int(r["year"]),
-                    "value": float(r["value"]),
-                    "text": f"{r['series']} {r['label']}" if len(series) > 1 else r["series"],
-                    "align": "right" if len(series) > 1 else "left",
-                    "dx": 0 if len(series) > 1 else 8,
-                    "dy": (-12 if r["series"] in focus or i == 0 else 18) if len(series) > 1 else 4,
-                    "fontSize": FONT_SIZE,
-                    "fontWeight": "bold",
-                    "ink": FOCUS_TEXT
-                    if text_colours[r["series"]] == FOCUS_COLOUR
-                    else text_colours[r["series"]],
-                }
-                for i, (_, r) in enumerate(last.iterrows())
-            ],
-            x=x,
-            y=y,
-            text={"field": "text", "type": "nominal"},
+    if len(series) > 1:
+        # Each series is named with its newest value at its last point: the focus above the
+        # line, the others below, so that two close lines never get overlapping words. One
+        # series needs no name: the subtitle says what is drawn.
+        text_colours = dict(zip(series, colours, strict=True))
+        last = data.sort_values("year").groupby("series", sort=False).tail(1)
+        layers.append(
+            _styled_text(
+                [
+                    {
+                        "year": int(r["year"]),
+                        "value": float(r["value"]),
+                        "text": f"{r['series']} {r['label']}",
+                        "align": "right",
+                        "dx": 0,
+                        "dy": -12 if r["series"] in focus or i == 0 else 18,
+                        "fontSize": FONT_SIZE,
+                        "fontWeight": "bold",
+                        "ink": FOCUS_TEXT
+                        if text_colours[r["series"]] == FOCUS_COLOUR
+                        else text_colours[r["series"]],
+                    }
+                    for i, (_, r) in enumerate(last.iterrows())
+                ],
+                x=x,
+                y=y,
+                text={"field": "text", "type": "nominal"},
+            )
         )
-    )
     return _finish(layers, texts, lang, width=PLOT_WIDTH + 80, height=240)

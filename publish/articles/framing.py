@@ -4,8 +4,9 @@ These are rules a reader relies on without seeing them, so they are code with te
 habits of a template:
 
 - *Dominance* is by women's share: the most female-dominated units are those with the largest
-  share above one half, the most male-dominated those with the smallest share below it. A unit
-  can therefore never be in both lists, and a table whose units all lean one way has one list.
+  share above 60 %, the most male-dominated those with the smallest share below 40 % (Statistics
+  Finland's bounds of the female- and male-dominated classes). A unit can therefore never be in
+  both lists, a balanced unit is in neither, and a table whose units all lean one way has one.
   Size (head-count) is a different question and is named as size.
 - A table with a single unit (all general upper secondary students of a region) says nothing
   about segregation between units: it is never ranked and never classified.
@@ -29,6 +30,8 @@ RESIDUAL_CODES = frozenset({"X", "99", "XX", "999"})
 _RESIDUAL_NAME = re.compile(r"\b(tuntematon|jäännös|muu tai tuntematon)\b", re.IGNORECASE)
 _RESIDUAL_DERIVATION = re.compile(r"\bminus\b|jäännös|residual", re.IGNORECASE)
 TOP = 3
+FEMALE_ABOVE = 0.6
+MALE_BELOW = 0.4
 
 
 def residual_keys(counts: pd.DataFrame) -> frozenset[tuple[str, str]]:
@@ -60,14 +63,14 @@ def rankable(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 
 def most_female(records: Iterable[Mapping[str, Any]], n: int = TOP) -> list[Mapping[str, Any]]:
-    """Up to ``n`` units with the largest women's share above one half, largest first."""
-    units = [r for r in rankable(records) if r["share"] > 0.5]
+    """Up to ``n`` units with the largest women's share above 60 %, largest first."""
+    units = [r for r in rankable(records) if r["share"] > FEMALE_ABOVE]
     return sorted(units, key=lambda r: (-r["share"], r["name"]))[:n]
 
 
 def most_male(records: Iterable[Mapping[str, Any]], n: int = TOP) -> list[Mapping[str, Any]]:
-    """Up to ``n`` units with the smallest women's share below one half, smallest first."""
-    units = [r for r in rankable(records) if r["share"] < 0.5]
+    """Up to ``n`` units with the smallest women's share below 40 %, smallest first."""
+    units = [r for r in rankable(records) if r["share"] < MALE_BELOW]
     return sorted(units, key=lambda r: (r["share"], r["name"]))[:n]
 
 
