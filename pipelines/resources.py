@@ -160,6 +160,8 @@ class ReleaseTarget(ConfigurableResource):
 
     out_dir: str = "dist"
     run_date: str = ""
+    public_url: str = ""
+    """Where the release is published; articles' Markdown links are absolute when set."""
 
     def path(self) -> Any:
         """The release root: a resolved local ``Path``, or a ``UPath`` for an object-store URL

@@ -62,7 +62,12 @@ def articles(
         counts=counts,
         previous_counts=previous.counts,
     )
-    written = build_articles(published, region=config.region, date=run_date.isoformat())
+    written = build_articles(
+        published,
+        region=config.region,
+        date=run_date.isoformat(),
+        base_url=release_target.public_url or None,
+    )
     files = files_of(written)
     context.add_output_metadata(
         {

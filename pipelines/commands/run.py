@@ -69,6 +69,14 @@ def handle(args: argparse.Namespace) -> int:
         run_config["resources"]["collection"] = {"config": {"strict": True}}
     if args.run_date:
         run_config["resources"]["release_target"]["config"]["run_date"] = args.run_date
+    public_url = args.base_url or os.environ.get("TASAPAINO_PUBLIC_URL", "")
+    if public_url:
+        if not public_url.startswith(("http://", "https://")):
+            raise UsageError(
+                f"--base-url {public_url}: not an http(s) URL; give the address the release "
+                "is published at, such as https://example.org/tasapaino/latest"
+            )
+        run_config["resources"]["release_target"]["config"]["public_url"] = public_url
     job = defs.resolve_job_def("release_job")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
@@ -202,6 +210,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         metavar="YYYY-MM-DD",
         help="pin the run date (for byte-identical rebuilds; default: today in Helsinki)",
+    )
+    run.add_argument(
+        "--base-url",
+        default="",
+        metavar="URL",
+        help="the address the release is published at (default: TASAPAINO_PUBLIC_URL); the "
+        "articles' Markdown then uses absolute links and image URLs, for pasting into a blog",
     )
     run.add_argument(
         "--snapshot",
