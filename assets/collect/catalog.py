@@ -42,6 +42,8 @@ def api_provenance(api_counts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     titles = {(t.id, t.measure): t.title for t in load_statfin_tables()}
     titles |= {(r.id, r.measure): r.title for r in load_vipunen_resources()}
+    english = {(t.id, t.measure): t.title_en for t in load_statfin_tables()}
+    english |= {(r.id, r.measure): r.title_en for r in load_vipunen_resources()}
     rows = []
     grouped = api_counts.groupby(["source", "source_table", "measure"], observed=True)
     for (source, table, measure), g in grouped:
@@ -59,7 +61,7 @@ def api_provenance(api_counts: pd.DataFrame) -> pd.DataFrame:
                 "source_table": table,
                 "measure": measure,
                 "title_fi": titles.get((table, measure), ""),
-                "title_en": "",
+                "title_en": english.get((table, measure), ""),
                 "statistic_fi": statistic,
                 "url": url,
                 "published": "" if pd.isna(updated) else updated.date().isoformat(),
@@ -93,8 +95,8 @@ def catalog(
     ``aside`` the rows ``prefer_sources`` set aside (``set_aside``)."""
     api = api_provenance(api_counts)
     by_key = {(r.source_table, r.measure): r for r in status.itertuples()}
-    titles = {(t.id, t.measure): t.title for t in load_statfin_tables()}
-    titles |= {(r.id, r.measure): r.title for r in load_vipunen_resources()}
+    titles = {(t.id, t.measure): (t.title, t.title_en) for t in load_statfin_tables()}
+    titles |= {(r.id, r.measure): (r.title, r.title_en) for r in load_vipunen_resources()}
     notes, states = [], []
     for row in api.itertuples():
         got = by_key.get((row.source_table, row.measure))
@@ -118,8 +120,8 @@ def catalog(
             "source": r.source,
             "source_table": r.source_table,
             "measure": r.measure,
-            "title_fi": titles.get((r.source_table, r.measure), ""),
-            "title_en": "",
+            "title_fi": titles.get((r.source_table, r.measure), ("", ""))[0],
+            "title_en": titles.get((r.source_table, r.measure), ("", ""))[1],
             "statistic_fi": "",
             "url": _url(r.source, r.source_table),
             "published": "",
@@ -133,8 +135,7 @@ def catalog(
         for r in status.itertuples()
         if r.status == "missing"
     ]
-    old = transcribed.assign(status=CURRENT, note="")
-    df = pd.concat([old, api, pd.DataFrame(missing, columns=COLUMNS)], ignore_index=True)
+    df = pd.concat([transcribed, api, pd.DataFrame(missing, columns=COLUMNS)], ignore_index=True)
     for r in aside.itertuples():
         where = df["source_table"].eq(r.source_table) & df["measure"].eq(r.measure)
         whole = r.rows == r.of

@@ -11,8 +11,9 @@ Time and size are bounded, because a monthly run nobody watches must end: every 
 connect and read timeouts, every table a total deadline (retries and backoff included; our own
 pacing under the call limit is not counted), and every body a size cap, read as a stream so an
 endless body is cut off at the cap or the deadline. A service that did not answer at all (time-
-outs, refused connections) is not asked again in the same run: its other tables fail at once
-with the first table's reason, so a hung service costs one deadline, not one per table.
+outs, refused connections, an answer still arriving at the deadline) is not asked again in the
+same run: its other tables fail at once with the first table's reason, so a hung or endlessly
+slow service costs one deadline, not one per table.
 Redirects are followed only within the configured host; one to another host is refused, since
 numbers read from an unexpected host must not be published under the configured source's name.
 
@@ -504,6 +505,7 @@ class ApiSession:
                     f"{self.limits.table_deadline_s:.0f} s for one table "
                     f"(TASAPAINO_HTTP_TABLE_DEADLINE_S; {size} bytes so far) at {url}",
                     retry=False,
+                    unreachable=True,  # a service this slow is as good as down for this run
                 )
         return b"".join(chunks)
 

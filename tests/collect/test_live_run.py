@@ -9,6 +9,7 @@ computed from its coordinates, so a published count can be checked against the s
 from __future__ import annotations
 
 import io
+import time
 
 import pandas as pd
 import pytest
@@ -127,3 +128,36 @@ def before_referred(out) -> str:
     first = pd.read_csv(io.StringIO((releases[0] / "data" / "sources.csv").read_text()), dtype=str)
     row = first[first["source_table"].eq("vkour/12br")]
     return str(row["referred"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("hang", "TASAPAINO_HTTP_"),
+        ("trickle", "still arriving after the deadline"),
+        ("html", "Huoltokatko"),
+    ],
+)
+def test_a_misbehaving_service_ends_the_strict_run_quickly_in_one_line(
+    small_services, tmp_path, capsys, action, expected
+):
+    small_services.misbehave(lambda m, p: "/pxweb/" in p, action, seconds=60)
+    out = tmp_path / "dist"
+    started = time.monotonic()
+    assert run(out, "--strict") == 1
+    assert time.monotonic() - started < 60  # the deadline here is 5 s a table (live_services)
+    err = capsys.readouterr().err
+    step_lines = [line for line in err.splitlines() if "step source_tables" in line]
+    assert step_lines and all("\n" not in line for line in step_lines)
+    assert any(expected in line for line in step_lines), err
+    assert "Traceback" not in err
+    assert not (out / "latest").exists()
+
+
+def test_an_absurd_retry_after_ends_the_strict_run_at_once(small_services, tmp_path, capsys):
+    small_services.pxweb.fail_next(*[(429, {"Retry-After": "99999"})] * 20)
+    out = tmp_path / "dist"
+    assert run(out, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "asks to wait 99999 s (HTTP 429 Retry-After)" in err
+    assert not (out / "latest").exists()
