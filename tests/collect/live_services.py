@@ -152,3 +152,27 @@ def start(tmp_path: Path, monkeypatch, *, years: int = 14, vipunen: bool = True)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def collect_resources(tmp_path: Path, *, statfin_live=True, vipunen_live=True, snapshot="") -> dict:
+    """The resources the collect assets need, live or offline, with a throwaway archive and
+    release root under ``tmp_path``."""
+    from pipelines.resources import (
+        CollectionPolicy,
+        HandedTables,
+        LocalCountsFiles,
+        ReleaseTarget,
+        SnapshotSource,
+        StatFinApi,
+        VipunenApi,
+    )
+
+    return {
+        "snapshot": SnapshotSource(directory=snapshot),
+        "local_counts": LocalCountsFiles(),
+        "handed_tables": HandedTables(),
+        "collection": CollectionPolicy(),
+        "statfin": StatFinApi(live=statfin_live, archive_dir=str(tmp_path / "archive")),
+        "vipunen": VipunenApi(live=vipunen_live),
+        "release_target": ReleaseTarget(out_dir=str(tmp_path / "dist")),
+    }

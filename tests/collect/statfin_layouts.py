@@ -234,8 +234,18 @@ def field_codes_2016() -> list[str]:
     return [*level1, *level2, *level3]
 
 
-def layout_12br(years: int = 4) -> dict[str, Any]:
+def _field() -> dict[str, Any]:
     fields = field_codes_2016()
+    return variable(
+        "koulutusala_5_20160101",
+        ["SSS", *fields],
+        ["Yhteensä", *(f"{c} Koulutusala {c}" for c in fields)],
+        text={"fi": "Koulutusala", "sv": "Utbildningsområde", "en": "Field of education"},
+        elimination=True,
+    )
+
+
+def layout_12br(years: int = 4) -> dict[str, Any]:
     return {
         "folder": "vkour",
         "table": "12br",
@@ -263,13 +273,7 @@ def layout_12br(years: int = 4) -> dict[str, Any]:
                 text={"fi": "Koulutusaste", "sv": "Utbildningsnivå", "en": "Level of education"},
                 elimination=True,
             ),
-            variable(
-                "koulutusala_5_20160101",
-                ["SSS", *fields],
-                ["Yhteensä", *(f"{c} Koulutusala {c}" for c in fields)],
-                text={"fi": "Koulutusala", "sv": "Utbildningsområde", "en": "Field of education"},
-                elimination=True,
-            ),
+            _field(),
             _sex(),
             variable(
                 "ikaryhma_15_20180101",
@@ -293,7 +297,6 @@ def layout_standin_12bd(years: int = 2) -> dict[str, Any]:
     configured names (koulutusala, sukupuoli, alue, the contents ``uusi`` and ``tut``) on a
     layout like 12br's, so a test can show what `sources check` prints when every configured
     table is there. Not a record of the real table."""
-    fields = field_codes_2016()
     return {
         "folder": "opiskt",
         "table": "12bd",
@@ -304,13 +307,7 @@ def layout_standin_12bd(years: int = 2) -> dict[str, Any]:
         "variables": [
             _years(2022, years),
             _area("alue_28_20250101"),
-            variable(
-                "koulutusala_5_20160101",
-                ["SSS", *fields],
-                ["Yhteensä", *(f"{c} Koulutusala {c}" for c in fields)],
-                text={"fi": "Koulutusala", "sv": "Utbildningsområde", "en": "Field of education"},
-                elimination=True,
-            ),
+            _field(),
             _sex(),
             variable(
                 "contentscode",

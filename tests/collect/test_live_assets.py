@@ -13,15 +13,7 @@ from dagster import materialize
 from assets.collect.assets import collect_assets, counts, source_catalog, transcribed_tables
 from assets.collect.tables import load_statfin_tables, load_vipunen_resources
 from assets.paths import data_dir
-from pipelines.resources import (
-    CollectionPolicy,
-    HandedTables,
-    LocalCountsFiles,
-    ReleaseTarget,
-    SnapshotSource,
-    StatFinApi,
-    VipunenApi,
-)
+from pipelines.resources import CollectionPolicy
 from tests.collect import live_services
 from tests.collect.fixtures import VIPUNEN_FIXTURES
 
@@ -38,16 +30,7 @@ def only_115s_and_vipunen():
     ]
 
 
-def resources(tmp_path, *, statfin_live=True, vipunen_live=True, snapshot=""):
-    return {
-        "snapshot": SnapshotSource(directory=snapshot),
-        "local_counts": LocalCountsFiles(),
-        "handed_tables": HandedTables(),
-        "collection": CollectionPolicy(),
-        "statfin": StatFinApi(live=statfin_live, archive_dir=str(tmp_path / "archive")),
-        "vipunen": VipunenApi(live=vipunen_live),
-        "release_target": ReleaseTarget(out_dir=str(tmp_path / "dist")),
-    }
+resources = live_services.collect_resources
 
 
 def api_of(result) -> pd.DataFrame:

@@ -12,14 +12,6 @@ from dagster import DagsterEventType, DagsterInstance, build_run_status_sensor_c
 
 from assets.collect.assets import collect_assets
 from assets.collect.tables import load_statfin_tables, load_vipunen_resources
-from pipelines.resources import (
-    CollectionPolicy,
-    HandedTables,
-    ReleaseTarget,
-    SnapshotSource,
-    StatFinApi,
-    VipunenApi,
-)
 from pipelines.sensors import degraded_run_alert_sensor
 from tests.collect import live_services
 from tests.ops.conftest import UI
@@ -38,14 +30,7 @@ def degraded_run(tmp_path, instance):
     return materialize(
         collect_assets(entries),
         instance=instance,
-        resources={
-            "snapshot": SnapshotSource(),
-            "handed_tables": HandedTables(),
-            "collection": CollectionPolicy(),
-            "statfin": StatFinApi(live=True, archive_dir=str(tmp_path / "archive")),
-            "vipunen": VipunenApi(live=True),
-            "release_target": ReleaseTarget(out_dir=str(tmp_path / "dist")),
-        },
+        resources=live_services.collect_resources(tmp_path),
     )
 
 
