@@ -41,7 +41,7 @@ class Misbehaviour:
     """What the server does instead of answering, for requests matching ``when``."""
 
     when: Callable[[str, str], bool]  # (method, path) -> applies
-    action: str  # hang | trickle | html | 500 | redirect-away | redirect-loop
+    action: str  # hang | trickle | html | 500 | redirect-away | redirect-loop | redirect-moved
     seconds: float = 120.0
 
 
@@ -96,6 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(307, b"", {"Location": "http://127.0.0.2:9/elsewhere"})
         if m.action == "redirect-loop":
             return self._send(302, b"", {"Location": self.path})
+        if m.action == "redirect-moved":  # the same host, another address for the same resource
+            return self._send(301, b"", {"Location": f"{self.path}?moved=1"})
         if m.action.isdigit():
             return self._send(int(m.action), b"error", {"Content-Type": "text/plain"})
         raise ValueError(m.action)

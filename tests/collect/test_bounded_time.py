@@ -141,3 +141,20 @@ def test_hostile_service_limits_are_refused_naming_the_value(config, named):
 def test_missing_service_limits_take_the_documented_defaults():
     limits = parse_limits({"CORS": True})
     assert (limits.max_cells, limits.max_calls, limits.window_s) == (120_000, 40, 60.0)
+
+
+def test_a_redirect_within_the_host_is_followed_and_the_final_url_recorded(services, tmp_path):
+    from assets.collect.recorded import read_exchanges, write_exchanges
+
+    services.misbehave(
+        lambda m, p: m == "GET" and p.endswith("/fi/StatFin/tyokay/115s.px"), "redirect-moved"
+    )
+    client = StatFinClient(services.statfin_url, limits=SHORT, policy=QUICK)
+    exchanges = client.fetch_table(spec_115s())
+    fi = next(e for e in exchanges if e.kind == "metadata-fi")
+    assert fi.url == services.statfin_url + "/fi/StatFin/tyokay/115s.px"
+    assert fi.final_url == fi.url + "?moved=1"
+    write_exchanges(tmp_path / "rec", exchanges)
+    assert [e.final_url for e in read_exchanges(tmp_path / "rec")] == [
+        e.final_url for e in exchanges
+    ]
