@@ -297,6 +297,9 @@ def run_scratch() -> Iterator[Path]:
 # --- what failed --------------------------------------------------------------------------
 
 
+BLOCKED = "DagsterAssetCheckFailedError"  # what a step raises when its blocking checks failed
+
+
 def failure_report(result: Any) -> list[str]:
     """What a maintainer needs from a failed run: each failed step's own one-line reason, each
     failed blocking check with its count, fix and first failing row, and where to look next."""
@@ -317,7 +320,10 @@ def failure_report(result: Any) -> list[str]:
             f"{check.description}"
             + (f"; first: {', '.join(f'{k}={v}' for k, v in first.items())}" if first else "")
         )
-    for event in failed_steps:  # every step, check steps too: a check can fail by raising
+    for event in failed_steps:  # every step, a check step too: its check may have raised
+        error = event.step_failure_data.error
+        if checks and error is not None and error.cls_name == BLOCKED:
+            continue  # "blocking checks failed": each failed check is a line above
         lines.append(f"step {event.step_key} failed: {source_failure(event)}")
     steps = ", ".join(e.step_key for e in failed_steps) or "none"
     lines.append(
@@ -333,7 +339,7 @@ def source_failure(event: Any) -> str:
     while error is not None and error.cause is not None:
         error = error.cause
     message = error.message.strip() if error is not None else "a source could not be read"
-    return re.sub(r"^[\w.]+(Error|Exception): ", "", message)
+    return re.sub(r"\s*\n\s*", "; ", re.sub(r"^[\w.]+(Error|Exception): ", "", message))
 
 
 def live_resources(full_refresh: bool) -> dict[str, Any]:

@@ -62,8 +62,8 @@ def test_wait_takes_the_lock_when_the_holder_finishes(tmp_path):
         assert proc.poll() is not None  # the holder had finished
         assert read_holder(tmp_path / LOCK_NAME).run_id == "second"
     proc.wait()
-    assert len(lines) == 1 and f"waiting for the run that holds the lock (pid {proc.pid}" in (
-        lines[0]
+    assert (
+        len(lines) == 1 and f"waiting for the run that holds the lock (pid {proc.pid}" in (lines[0])
     )
     assert not (tmp_path / LOCK_NAME).exists()  # removed by its last holder
 
