@@ -164,7 +164,7 @@ def release(
         )
         written.update(sink.files)
 
-    path = write_release(root, rid, fill)
+    path = write_release(root, rid, fill, run_id=context.run_id)
     context.log.info(f"release {rid} written to {path}")
     return MaterializeResult(
         metadata={

@@ -5,6 +5,11 @@ writes the body and, as top-level ``{% set %}`` blocks, the title, summary and e
 title, subtitle and alt text, so all words of an article live in one file a translator can read.
 The HTML page is the same Markdown rendered by markdown-it (raw HTML off, so data can never
 inject markup) inside ``article.html.j2``, a template with autoescape on.
+
+Labels come from outside (source tables, ``--counts`` files) and the Markdown is also pasted
+into blog platforms that render raw HTML and GitHub-style autolinks, so every string of a
+template's context is escaped for Markdown and HTML before the template sees it
+(``markdown_context``): no label can open a link, an image, a table cell, code or a tag.
 """
 
 from __future__ import annotations
@@ -163,9 +168,62 @@ def environment(lang: str) -> jinja2.Environment:
 
 
 def template_module(name: str, lang: str, context: dict[str, Any]) -> Any:
-    """Render ``<name>.<lang>.md.j2``; its top-level ``set`` blocks become attributes."""
+    """Render ``<name>.<lang>.md.j2``; its top-level ``set`` blocks become attributes.
+
+    The template gets an escaped copy of ``context`` (``markdown_context``); the caller's
+    objects, from which charts are drawn, keep the labels as they are.
+    """
     template = environment(lang).get_template(f"{name}.{lang}.md.j2")
-    return template.make_module(context)
+    return template.make_module(markdown_context(context))
+
+
+# Characters that can start Markdown or HTML markup anywhere in a line: backslash (itself an
+# escape), code, emphasis, links and images, table cells, strikethrough, e-mail autolinks;
+# ``!`` only before ``[``; ``_`` only where it can open or close emphasis (not inside words,
+# so codes such as wage_earners stay as they are); ``:`` of ``scheme://`` and the dot of
+# ``www.`` (GitHub-style autolinks); ``#`` at the start (a heading); ``&`` only before what
+# would read as an entity; ``<`` and ``>`` become entities (tags, autolinks, block quotes).
+_MARKUP = re.compile(
+    r"[\\`*\[\]|~@<>]|!(?=\[)|(?<![^\W_])_|_(?![^\W_])|(?<=\w):(?=//)|(?<=www)\.|^#"
+    r"|&(?=#?\w+;)",
+    re.IGNORECASE,
+)
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_URL = re.compile(r"https?://[\w.~:/?#@$&+,;=%-]+")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal Markdown text, also where the Markdown is rendered with raw HTML on:
+    line breaks become spaces (a label cannot start a block or end a table row) and every
+    character that could form markup is backslash-escaped or written as an entity, which
+    renders as the character itself."""
+    flat = re.sub(r"\s*[\r\n]+\s*", " ", text)
+    return _MARKUP.sub(lambda m: _ENTITIES.get(m.group(), "\\" + m.group()), flat)
+
+
+def markdown_context(context: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a template context with every string in its dicts, lists and tuples escaped
+    by ``escape_markdown``. Source links (a ``url`` that is a plain http(s) URL) stay as they
+    are, since the templates write them as autolinks; other objects (region names and table
+    keys from the project's own vocabulary) are passed through. An object reached twice is
+    copied once, so a template's ``is sameas`` still holds."""
+    copies: dict[int, Any] = {}
+
+    def copy(value: Any, key: Any = None) -> Any:
+        if isinstance(value, str):
+            if key == "url" and _URL.fullmatch(value):
+                return value
+            return escape_markdown(value)
+        if not isinstance(value, dict | list) and type(value) is not tuple:
+            return value
+        if id(value) not in copies:
+            if isinstance(value, dict):
+                copies[id(value)] = {k: copy(v, k) for k, v in value.items()}
+            else:
+                copies[id(value)] = type(value)(copy(v) for v in value)
+        return copies[id(value)]
+
+    return copy(context)
 
 
 def text(module: Any, attribute: str) -> str:
