@@ -319,6 +319,8 @@ BLOCKED = "DagsterAssetCheckFailedError"  # what a step raises when its blocking
 def handed_files(paths: list[str]) -> list[str]:
     """``--table`` files, each read and matched to a configured table before any work starts,
     so a file that cannot be mapped is one clear line, not a failed run."""
+    if not paths:
+        return []
     from assets.collect.table_files import TableFileError, read_table_file
     from assets.collect.tables import load_statfin_tables, load_vipunen_resources
 
