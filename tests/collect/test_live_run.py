@@ -85,6 +85,12 @@ def test_live_run_publishes_the_statfin_tables_beside_the_bundled_ones(services,
     indices = release_csv(out, "segregation_indices.csv")
     key = ["dimension", "classification", "level", "measure", "region_code", "year", "index"]
     assert not indices.duplicated(key).any()
+    assert {"MK17", "SSS"} <= set(indices.loc[indices["measure"].eq("employed"), "region_code"])
+    # The regional picture: within-MK17 figures beside the whole country, in the article too.
+    overview = out / "latest" / "articles" / "fi" / "eriytyminen-pohjois-pohjanmaa" / "index.md"
+    text = overview.read_text(encoding="utf-8")
+    assert "### Pohjois-Pohjanmaa ja koko maa, 2023" in text
+    assert "Erilaisuusindeksi D oli Pohjois-Pohjanmaalla" in text
 
 
 @pytest.mark.slow
