@@ -42,7 +42,9 @@ def run(out, *extra: str) -> int:
 @pytest.mark.slow
 def test_live_run_publishes_the_statfin_tables_beside_the_bundled_ones(services, tmp_path, capsys):
     out = tmp_path / "dist"
+    services.pxweb.fail_next(503, (429, {"Retry-After": "1"}))  # busy at first, as it can be
     assert run(out) == 0
+    assert [status for *_, status in services.pxweb.log[:3]] == [503, 429, 200]
     printed = capsys.readouterr().out
     assert "published with 3 stale/missing tables:" in printed
     assert "vipunen/amk_opiskelijat_ja_tutkinnot (polytechnic_degrees): missing" in printed
