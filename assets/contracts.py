@@ -280,8 +280,29 @@ SOURCES = Contract(
             "men derived as total − women",
             "miehet johdettu: yhteensä − naiset",
         ),
-        Column("file", "string", "snapshot file", "tilannevedoksen tiedosto"),
-        Column("file_sha256", "string", "SHA-256 of the snapshot file", "tiedoston SHA-256"),
+        Column(
+            "file",
+            "string",
+            "snapshot file, or the hand-given file the table was read from",
+            "tilannevedoksen tiedosto tai käsin annettu tiedosto, josta taulukko luettiin",
+        ),
+        Column("file_sha256", "string", "SHA-256 of the file", "tiedoston SHA-256"),
+        Column(
+            "status",
+            "string",
+            "current (read in this run), stale (could not be read: the previous release's rows "
+            "are kept, retrieved on 'referred'), missing (could not be read, no earlier copy) or "
+            "set_aside (another table gives the same statistics)",
+            "current (luettu tässä ajossa), stale (ei saatu luettua: edellisen julkaisun rivit "
+            "pidetään, haettu 'referred'-päivänä), missing (ei saatu eikä aiempaa ole) tai "
+            "set_aside (toinen taulukko antaa samat luvut)",
+        ),
+        Column(
+            "note",
+            "string",
+            "why a table is stale, missing or set aside, empty otherwise",
+            "miksi taulukko on stale, missing tai set_aside; muuten tyhjä",
+        ),
     ),
     ("source_table", "measure"),
 )

@@ -7,9 +7,13 @@ release date, and GX's per-build noise is removed, so the same inputs give the s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +31,7 @@ def build_quality_files(
     previous: pd.DataFrame | None = None,
 ) -> tuple[dict[str, bytes], list[Outcome]]:
     """``quality/…`` files (Data Docs + summary.json) and every outcome behind them."""
-    with tempfile.TemporaryDirectory(prefix="tasapaino-quality-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tasapaino-quality-") as tmp, _utc_local_time():
         validator = Validator(docs_dir=Path(tmp))
         run_time = dt.datetime.combine(run_date, dt.time(), tzinfo=dt.UTC)
         validator.pin_run("release", run_time)
@@ -39,6 +43,24 @@ def build_quality_files(
     files = {PREFIX + rel: data for rel, data in docs.items()}
     files[PREFIX + "summary.json"] = _summary_json(outcomes)
     return files, outcomes
+
+
+@contextlib.contextmanager
+def _utc_local_time() -> Iterator[None]:
+    """GX stores run times in the machine's local time zone (``RunIdentifierSchema`` dumps them
+    with ``astimezone()``) and its pages label that time "Z"; with local time UTC while the
+    pages are built they show the run date at 00:00 UTC in any time zone."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 def warnings_table(outcomes: list[Outcome]) -> pd.DataFrame:

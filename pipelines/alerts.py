@@ -58,8 +58,22 @@ class FailedCheck:
 
 
 @dataclass(frozen=True)
+class DegradedTable:
+    """A source table a published run could not read: carried over (stale) or left out."""
+
+    table: str
+    measure: str
+    status: str  # stale or missing
+    error: str = ""
+    fix: str = ""
+
+
+@dataclass(frozen=True)
 class Alert:
-    """What went wrong in one run, in the terms a maintainer acts on."""
+    """What went wrong in one run, in the terms a maintainer acts on.
+
+    With ``degraded`` tables the run did publish (``published`` is True): the alert names each
+    table the release lacks or carries over, its error and the fix."""
 
     run_id: str
     job_name: str
@@ -67,6 +81,8 @@ class Alert:
     failed_checks: Sequence[FailedCheck] = ()
     error: str = ""
     ui_url: str = DEFAULT_UI_URL
+    degraded: Sequence[DegradedTable] = ()
+    published: bool = False
 
     @property
     def run_url(self) -> str:
@@ -74,11 +90,16 @@ class Alert:
 
     @property
     def subject(self) -> str:
-        what = "a blocking check failed" if self.failed_checks else "run failed"
+        if self.published:
+            what = f"published with {len(self.degraded)} stale/missing tables"
+        else:
+            what = "a blocking check failed" if self.failed_checks else "run failed"
         return f"Tasapaino: {self.job_name} {what} (run {self.run_id[:8]})"
 
     def lines(self) -> list[str]:
         """The message body, one fact a line, the same in chat and e-mail."""
+        if self.published:
+            return self._degraded_lines()
         out = [
             f"Run {self.run_id} of job {self.job_name} failed; nothing was published "
             "and dist/latest still points at the previous release.",
@@ -95,6 +116,23 @@ class Alert:
         out += [
             f"Open the run: {self.run_url}",
             "Re-run after fixing: docs/operations.md, section 'Re-run a failed run or partition'.",
+        ]
+        return out
+
+    def _degraded_lines(self) -> list[str]:
+        out = [
+            f"Run {self.run_id} of job {self.job_name} published a release with "
+            f"{len(self.degraded)} stale/missing tables; every other table is current.",
+        ]
+        for t in self.degraded:
+            kept = "previous release's rows kept" if t.status == "stale" else "left out"
+            out.append(f"- {t.table} ({t.measure}): {t.status}, {kept}. Error: {t.error}")
+            if t.fix:
+                out.append(f"  Fix: {t.fix}")
+        out += [
+            f"Open the run: {self.run_url}",
+            "After fixing, re-run the table's asset (group collect) or the whole job: "
+            "docs/operations.md, section 'Stale and missing tables'.",
         ]
         return out
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pipelines.commands import UsageError
 
 # Subcommand modules, in the order --help lists them.
-COMMANDS = ("run", "check", "indices", "criteria", "snapshot", "publish")
+COMMANDS = ("run", "check", "indices", "criteria", "sources", "snapshot", "publish")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

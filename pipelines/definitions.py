@@ -21,6 +21,8 @@ from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
 from pipelines.partitions import statfin_slices_job
 from pipelines.resources import (
+    CollectionPolicy,
+    HandedTables,
     LocalCountsFiles,
     ReleaseTarget,
     SnapshotSource,
@@ -28,7 +30,11 @@ from pipelines.resources import (
     VipunenApi,
 )
 from pipelines.schedules import monthly_full_refresh
-from pipelines.sensors import run_failure_alert_sensor, source_update_sensor
+from pipelines.sensors import (
+    degraded_run_alert_sensor,
+    run_failure_alert_sensor,
+    source_update_sensor,
+)
 from pipelines.source_updates import SourceUpdatesResource
 
 ALL_ASSETS = load_assets_from_modules(
@@ -46,10 +52,12 @@ defs = Definitions(
     asset_checks=QUALITY_CHECKS,
     jobs=[release_job, statfin_slices_job],
     schedules=[monthly_full_refresh],
-    sensors=[source_update_sensor, run_failure_alert_sensor],
+    sensors=[source_update_sensor, run_failure_alert_sensor, degraded_run_alert_sensor],
     resources={
         "snapshot": SnapshotSource(),
         "local_counts": LocalCountsFiles(),
+        "handed_tables": HandedTables(),
+        "collection": CollectionPolicy(),
         "statfin": StatFinApi(),
         "vipunen": VipunenApi(),
         "release_target": ReleaseTarget(),

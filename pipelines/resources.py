@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dagster import ConfigurableResource
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from assets.paths import PROJECT_ROOT, snapshot_dir
 
 if TYPE_CHECKING:  # the clients import httpx; keep it out of definition loading
+    import pandas as pd
+
     from assets.collect.http import Exchange
+    from assets.collect.outcomes import TableOutcome
     from assets.collect.statfin import StatFinClient
+    from assets.collect.table_files import HandedTable
     from assets.collect.vipunen import VipunenClient
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -42,6 +46,41 @@ class LocalCountsFiles(ConfigurableResource):
         return [Path(f) for f in self.files]
 
 
+class HandedTables(ConfigurableResource):
+    """Tables downloaded by hand from StatFin or Vipunen (``tasapaino run --table FILE``): PX,
+    StatFin CSV exports, Vipunen Excel/CSV exports. Each replaces the same configured table of
+    the run, as if it had been read from the service."""
+
+    files: list[str] = Field(default_factory=list)
+    _read: list[HandedTable] | None = PrivateAttr(default=None)
+
+    def tables(self) -> list[HandedTable]:
+        """Every table the files give, read once per run."""
+        if self._read is None:
+            from assets.collect.table_files import read_table_file
+            from assets.collect.tables import load_statfin_tables, load_vipunen_resources
+
+            statfin, vipunen = load_statfin_tables(), load_vipunen_resources()
+            self._read = [t for f in self.files for t in read_table_file(Path(f), statfin, vipunen)]
+        return self._read
+
+    def find(self, source_table: str, measure: str) -> HandedTable | None:
+        if not self.files:
+            return None
+        return next(
+            (t for t in self.tables() if (t.source_table, t.measure) == (source_table, measure)),
+            None,
+        )
+
+
+class CollectionPolicy(ConfigurableResource):
+    """``strict``: a table that cannot be read fails the run (all or nothing). By default the run
+    publishes what it has: a failed table is carried over from the previous release (stale) or
+    left out (missing), and the run says so."""
+
+    strict: bool = False
+
+
 def _writable_dir(name: str) -> Path:
     """``PROJECT_ROOT/name`` in a writable checkout, else under the user's home."""
     if os.access(PROJECT_ROOT, os.W_OK):
@@ -62,14 +101,37 @@ class StatFinApi(ConfigurableResource):
     url: str = ""
     archive_dir: str = ""
     full_refresh: bool = False
+    _client: StatFinClient | None = PrivateAttr(default=None)
+    _run_stamp: str = PrivateAttr(default="")
 
     def client(self, archive: Callable[[Exchange], None] | None = None) -> StatFinClient:
         from assets.collect.statfin import StatFinClient
 
         return StatFinClient(self.url or None, archive=archive)
 
+    def shared_client(self) -> StatFinClient:
+        """One client for every table of a run: the limits and the call budget are per client,
+        and a service that did not answer is not asked again for the next table."""
+        if self._client is None:
+            self._client = self.client()
+        return self._client
+
+    def record_run_exchanges(self, outcome: TableOutcome) -> None:
+        """Archive a table's raw responses under ``archive_dir/raw/<run time>/``."""
+        from assets.collect.collect import Collected, record
+
+        if not self._run_stamp:
+            self._run_stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        record(
+            self.archive_path() / "raw" / self._run_stamp,
+            [Collected(outcome.source_table, outcome.measure, outcome.counts, outcome.exchanges)],
+        )
+
     def archive_path(self) -> Path:
-        return Path(self.archive_dir) if self.archive_dir else _writable_dir("archive")
+        """``archive_dir``, else ``TASAPAINO_ARCHIVE_DIR``, else ``archive/`` in a writable
+        checkout (or under the user's home)."""
+        chosen = self.archive_dir or os.environ.get("TASAPAINO_ARCHIVE_DIR", "")
+        return Path(chosen) if chosen else _writable_dir("archive")
 
 
 class VipunenApi(ConfigurableResource):
@@ -78,11 +140,18 @@ class VipunenApi(ConfigurableResource):
     live: bool = False
     url: str = ""
     caller_id: str = "tasapaino.opendata"
+    _client: VipunenClient | None = PrivateAttr(default=None)
 
     def client(self) -> VipunenClient:
         from assets.collect.vipunen import VipunenClient
 
         return VipunenClient(self.url or None, caller_id=self.caller_id)
+
+    def shared_client(self) -> VipunenClient:
+        """One client for every resource of a run (see ``StatFinApi.shared_client``)."""
+        if self._client is None:
+            self._client = self.client()
+        return self._client
 
 
 class ReleaseTarget(ConfigurableResource):
@@ -91,6 +160,8 @@ class ReleaseTarget(ConfigurableResource):
 
     out_dir: str = "dist"
     run_date: str = ""
+    public_url: str = ""
+    """Where the release is published; articles' Markdown links are absolute when set."""
 
     def path(self) -> Any:
         """The release root: a resolved local ``Path``, or a ``UPath`` for an object-store URL
@@ -98,6 +169,22 @@ class ReleaseTarget(ConfigurableResource):
         from publish.release import release_root
 
         return release_root(self.out_dir)
+
+    def previous_counts(self) -> pd.DataFrame | None:
+        """``counts`` of the release ``latest`` points at, if it verifies; None otherwise. What a
+        table that cannot be read this run is carried over from."""
+        import io
+
+        import pandas as pd
+
+        from publish.release import is_valid, latest_id, read_file
+
+        root = self.path()
+        rid = latest_id(root)
+        if rid is None or not is_valid(root / "releases" / rid):
+            return None
+        parquet = read_file(root, rid, "data/counts.parquet")
+        return None if parquet is None else pd.read_parquet(io.BytesIO(parquet))
 
     def date(self) -> dt.date:
         if self.run_date:

@@ -20,18 +20,22 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from dagster import (
+    AssetKey,
     DagsterEventType,
     DagsterInstance,
+    DagsterRunStatus,
     DefaultSensorStatus,
     RunFailureSensorContext,
     RunRequest,
+    RunStatusSensorContext,
     SensorEvaluationContext,
     SkipReason,
     run_failure_sensor,
+    run_status_sensor,
     sensor,
 )
 
-from pipelines.alerts import Alert, FailedCheck, deliver, settings_from_env
+from pipelines.alerts import Alert, DegradedTable, FailedCheck, deliver, settings_from_env
 from pipelines.source_updates import SourceUpdatesResource
 
 REFRESH_JOB = "release_job"
@@ -151,6 +155,58 @@ def _first_lines(message: str) -> str:
 def run_failure_alert_sensor(context: RunFailureSensorContext) -> None:
     settings = settings_from_env()
     alert = alert_for(context, settings.ui_url)
+    if not settings.channels:
+        context.log.warning(f"{alert.subject}: no alert channel configured (TASAPAINO_ALERT_*)")
+        return
+    sent = deliver(alert, settings)
+    context.log.info(f"alert for run {alert.run_id} sent by {', '.join(sent)}")
+
+
+COLLECTION_STATUS = AssetKey("collection_status")
+
+
+def degraded_tables(instance: DagsterInstance, run_id: str) -> list[DegradedTable]:
+    """The stale and missing tables a run recorded on ``collection_status``."""
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION):
+        event = entry.dagster_event
+        materialization = event.event_specific_data.materialization if event else None
+        if materialization is None or materialization.asset_key != COLLECTION_STATUS:
+            continue
+        value = materialization.metadata.get("degraded")
+        rows = value.value if value is not None else []
+        return [
+            DegradedTable(
+                table=str(r.get("source_table", "")),
+                measure=str(r.get("measure", "")),
+                status=str(r.get("status", "")),
+                error=str(r.get("error", "")),
+                fix=str(r.get("fix", "")),
+            )
+            for r in rows
+        ]
+    return []
+
+
+@run_status_sensor(
+    name="degraded_run_alert_sensor",
+    run_status=DagsterRunStatus.SUCCESS,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Sends a webhook and/or e-mail (TASAPAINO_ALERT_* variables) when a run "
+    "published with stale or missing source tables, naming each table, its error and the fix.",
+)
+def degraded_run_alert_sensor(context: RunStatusSensorContext) -> None:
+    run = context.dagster_run
+    degraded = degraded_tables(context.instance, run.run_id)
+    if not degraded:
+        return
+    settings = settings_from_env()
+    alert = Alert(
+        run_id=run.run_id,
+        job_name=run.job_name,
+        ui_url=settings.ui_url,
+        degraded=degraded,
+        published=True,
+    )
     if not settings.channels:
         context.log.warning(f"{alert.subject}: no alert channel configured (TASAPAINO_ALERT_*)")
         return

@@ -62,7 +62,12 @@ def articles(
         counts=counts,
         previous_counts=previous.counts,
     )
-    written = build_articles(published, region=config.region, date=run_date.isoformat())
+    written = build_articles(
+        published,
+        region=config.region,
+        date=run_date.isoformat(),
+        base_url=release_target.public_url or None,
+    )
     files = files_of(written)
     context.add_output_metadata(
         {
@@ -159,7 +164,7 @@ def release(
         )
         written.update(sink.files)
 
-    path = write_release(root, rid, fill)
+    path = write_release(root, rid, fill, run_id=context.run_id)
     context.log.info(f"release {rid} written to {path}")
     return MaterializeResult(
         metadata={

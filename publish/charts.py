@@ -13,6 +13,7 @@ marks directly instead of sending the reader to a legend.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,9 +27,17 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 WOMEN_COLOUR = "#E69F00"  # orange
 MEN_COLOUR = "#009E73"  # bluish green
 FOCUS_COLOUR = "#D55E00"  # vermillion: the region in focus
+FOCUS_TEXT = "#B34700"  # a darker vermillion for words: #D55E00 on white is only 3.9:1
 REFERENCE_COLOUR = "#6F6F6F"  # grey: the comparison (whole country)
-SERIES_COLOURS = ("#0072B2", "#56B4E9", "#000000")  # further series: blue, sky blue, black
+SERIES_COLOURS = ("#0072B2", "#000000")  # further series: blue, black (text-safe on white)
 TEXT_COLOUR = "#222222"
+# Every colour used for words in a chart, against the background it is written on; each pair
+# has a contrast of at least 4.5:1 (WCAG AA for small text), tested in tests/publish.
+TEXT_ON = {
+    "#ffffff": (TEXT_COLOUR, FOCUS_TEXT, REFERENCE_COLOUR, *SERIES_COLOURS),
+    WOMEN_COLOUR: (TEXT_COLOUR,),
+    MEN_COLOUR: (TEXT_COLOUR,),
+}
 BALANCED_BAND = (0.4, 0.6)
 # d3-format number locales. Finnish and Swedish write a no-break space before the per cent sign
 # ("60 %"); giving it as the locale's ``percent`` formats axis labels without a label expression
@@ -42,7 +51,13 @@ LOCALES: dict[str, dict[str, Any]] = {
 # see (publish/chart_worker.py says why), so the pictures do not depend on a machine's fonts.
 # Set once in ``config``: Vega passes it to every text.
 FONT = "Liberation Sans, sans-serif"
-WIDTH = 560
+# Charts are drawn narrow (about 420 px in all) with 12 px labels, so that a phone's 343 px
+# column shrinks them by a fifth, not by half: unit names wrap onto several lines (LABEL_WRAP
+# characters), titles and subtitles too (TEXT_WRAP), instead of widening the picture.
+PLOT_WIDTH = 240
+LABEL_WRAP = 24
+TEXT_WRAP = 54
+FONT_SIZE = 12
 # Unit names on the y axis are written in full ("labelLimit": 0): a limit made Vega measure every
 # name again (a third of a chart's drawing time) only to cut the longest ones to "…", which hid
 # what the bar was. The chart grows wider instead.
@@ -52,8 +67,27 @@ CONFIG = {
     "background": "#ffffff",
     "font": FONT,
     "view": {"stroke": None},
-    "axis": {"labelColor": TEXT_COLOUR},
+    "axis": {"labelColor": TEXT_COLOUR, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
+    "title": {"fontSize": 15, "subtitleFontSize": FONT_SIZE},
 }
+
+
+def wrap(text: str, width: int = LABEL_WRAP) -> list[str]:
+    """A text as lines of at most ``width`` characters (a longer word stays whole)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def unit_label(name: str) -> str:
+    """A unit name with ``|`` where the axis breaks it into lines (see ``_unit_axis``)."""
+    return "|".join(wrap(name))
+
+
+def _unit_axis() -> dict[str, Any]:
+    return {**NAME_AXIS, "labelExpr": "split(datum.label, '|')", "labelLineHeight": 14}
+
+
+def _row_heights(names: Iterable[str], per_line: int = 15, minimum: int = 30) -> int:
+    return sum(max(minimum, per_line * (n.count("|") + 1) + 12) for n in names)
 
 
 @dataclass(frozen=True)
@@ -113,9 +147,10 @@ def _finish(
         "$schema": SCHEMA,
         "config": CONFIG,
         "title": {
-            "text": texts.title,
-            "subtitle": [texts.subtitle, texts.source_line],
+            "text": wrap(texts.title, TEXT_WRAP - 10),
+            "subtitle": [*wrap(texts.subtitle, TEXT_WRAP), *wrap(texts.source_line, TEXT_WRAP)],
             "anchor": "start",
+            "color": TEXT_COLOUR,
             "subtitleColor": TEXT_COLOUR,
         },
         "description": texts.alt_text,
@@ -177,53 +212,6 @@ def _styled_text(rows: list[dict[str, Any]], **encoding: Any) -> dict[str, Any]:
     }
 
 
-def share_bars(
-    data: pd.DataFrame,
-    *,
-    x: str,
-    group: str,
-    value: str,
-    focus: str,
-    texts: ChartTexts,
-    lang: str,
-) -> RenderedChart:
-    """Grouped bars of a share (0–1) by year with direct value labels, the focus highlighted."""
-    data = data.assign(label=[fmt_percent(v, 1, lang) for v in data[value]])
-    groups = list(dict.fromkeys(data[group]))
-    colours = [FOCUS_COLOUR if g == focus else REFERENCE_COLOUR for g in groups]
-    shared = {
-        "x": {"field": x, "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
-        "xOffset": {"field": group, "type": "nominal", "sort": groups},
-        "y": {
-            "field": value,
-            "type": "quantitative",
-            "scale": {"domain": [0, 1]},
-            "axis": _percent_axis(texts.value_title),
-        },
-    }
-    bars = {
-        "data": _values(data),
-        "mark": {"type": "bar"},
-        "encoding": {
-            **shared,
-            "color": {
-                "field": group,
-                "type": "nominal",
-                "sort": groups,
-                "scale": {"domain": groups, "range": colours},
-                "legend": {"title": None, "orient": "top", "labelFontSize": 12},
-            },
-        },
-    }
-    labels = _text(
-        data,
-        {"dy": -6, "fontSize": 10, "color": TEXT_COLOUR},
-        **shared,
-        text={"field": "label", "type": "nominal"},
-    )
-    return _finish([bars, labels], texts, lang, width=WIDTH, height=300)
-
-
 def women_men_bars(
     units: pd.DataFrame,
     *,
@@ -236,6 +224,7 @@ def women_men_bars(
     ``units`` has columns ``unit`` and ``women_share``; the bars keep its order. Women's share is
     written on each bar; the two sexes are named once above the first bar instead of in a legend.
     """
+    units = units.assign(unit=[unit_label(u) for u in units["unit"]])
     order = list(units["unit"])
     women_label, men_label = labels
     segs = []
@@ -247,7 +236,7 @@ def women_men_bars(
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": NAME_AXIS,
+        "axis": _unit_axis(),
     }
     bars = {
         "data": {"values": segs},
@@ -264,10 +253,11 @@ def women_men_bars(
             },
         },
     }
-    # Women's share sits inside the orange bar, or just right of it (white on green) when the
-    # bar is too short; the two sexes are named above the first bar, at its two ends. All these
-    # words are one text layer styled per row: each layer costs Vega a dataflow of its own.
-    value_style = {"dy": 0, "baseline": "middle", "fontSize": 11, "fontWeight": "normal"}
+    # Women's share sits inside the orange bar, or just right of it (dark on green) when the
+    # bar is too short; the two sexes are named above the first bar, at its two ends, in dark
+    # text (orange and green words on white would be below 4.5:1). All these words are one text
+    # layer styled per row: each layer costs Vega a dataflow of its own.
+    value_style = {"dy": 0, "baseline": "middle", "fontSize": FONT_SIZE, "fontWeight": "normal"}
     words = [
         {
             "unit": u,
@@ -275,8 +265,8 @@ def women_men_bars(
             "text": fmt_percent(v, 1, lang),
             **(
                 {"align": "right", "dx": -4, "ink": TEXT_COLOUR}
-                if v >= 0.15
-                else {"align": "left", "dx": 4, "ink": "#ffffff"}
+                if v >= 0.2
+                else {"align": "left", "dx": 4, "ink": TEXT_COLOUR}
             ),
             **value_style,
         }
@@ -284,8 +274,8 @@ def women_men_bars(
     ]
     head_style = {"dx": 0, "dy": -13, "baseline": "bottom", "fontSize": 12, "fontWeight": "bold"}
     words += [
-        {"unit": order[0], "x": 0.0, "text": women_label, "align": "left", "ink": WOMEN_COLOUR},
-        {"unit": order[0], "x": 1.0, "text": men_label, "align": "right", "ink": MEN_COLOUR},
+        {"unit": order[0], "x": 0.0, "text": women_label, "align": "left", "ink": TEXT_COLOUR},
+        {"unit": order[0], "x": 1.0, "text": men_label, "align": "right", "ink": TEXT_COLOUR},
     ]
     for row in words[-2:]:
         row.update(head_style)
@@ -295,8 +285,8 @@ def women_men_bars(
         x={"field": "x", "type": "quantitative", "title": None},
         text={"field": "text", "type": "nominal"},
     )
-    height = max(120, 28 * len(order))
-    return _finish([_band(), bars, labels], texts, lang, width=WIDTH - 200, height=height)
+    height = max(120, _row_heights(order))
+    return _finish([_band(), bars, labels], texts, lang, width=PLOT_WIDTH, height=height)
 
 
 def region_dots(
@@ -311,6 +301,7 @@ def region_dots(
     ``data`` has ``unit``, ``area`` and ``women_share``; the areas are named beside the dots of the
     first unit, so no legend is needed.
     """
+    data = data.assign(unit=[unit_label(u) for u in data["unit"]])
     order = list(dict.fromkeys(data["unit"]))
     areas = list(dict.fromkeys(data["area"]))
     colours = [FOCUS_COLOUR if a == focus else REFERENCE_COLOUR for a in areas]
@@ -319,7 +310,7 @@ def region_dots(
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": NAME_AXIS,
+        "axis": _unit_axis(),
     }
     colour = {
         "field": "area",
@@ -352,9 +343,9 @@ def region_dots(
                 "women_share": float(v),
                 "label": f"{a} {fmt_percent(v, 1, lang)}",
                 "dy": -13 if a == focus else 15,
-                "fontSize": 11,
+                "fontSize": FONT_SIZE,
                 "fontWeight": "bold",
-                "ink": FOCUS_COLOUR if a == focus else REFERENCE_COLOUR,
+                "ink": FOCUS_TEXT if a == focus else REFERENCE_COLOUR,
             }
             for a, v in zip(first["area"], first["women_share"], strict=True)
         ],
@@ -362,8 +353,8 @@ def region_dots(
         x={"field": "women_share", "type": "quantitative", "title": None},
         text={"field": "label", "type": "nominal"},
     )
-    height = max(120, 34 * len(order))
-    return _finish([_band(), dots, names], texts, lang, width=WIDTH - 200, height=height)
+    height = max(120, _row_heights(order, minimum=40))
+    return _finish([_band(), dots, names], texts, lang, width=PLOT_WIDTH, height=height)
 
 
 def trend_lines(
@@ -378,7 +369,8 @@ def trend_lines(
 
     ``data`` has ``year``, ``series`` and ``value``; ``kind`` is ``share`` (0–1, percent axis) or
     ``index`` (0–1, three decimals). Focus series (the region) are vermillion, the first other
-    series (the whole country) grey, further ones blue; at most five series.
+    series (the whole country) grey, further ones blue and black; at most four series. Years
+    stand on a quantitative axis, so that a gap between published years shows as a gap.
     """
     series = list(dict.fromkeys(data["series"]))
     others = iter((REFERENCE_COLOUR, *SERIES_COLOURS))
@@ -396,7 +388,22 @@ def trend_lines(
         "scale": {"domain": series, "range": colours},
         "legend": None,
     }
-    x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
+    # Years on a quantitative axis: 2013 and 2018 stand five years apart, not side by side.
+    years = sorted({int(y) for y in data["year"]})
+    x = {
+        "field": "year",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [years[0], years[-1]], "nice": False, "zero": False},
+        "axis": {
+            "format": "d",
+            "labelAngle": 0,
+            "values": years,
+            "grid": False,
+            "labelOverlap": False,
+            "labelFontSize": FONT_SIZE - 1,
+        },
+    }
     y = {
         "field": "value",
         "type": "quantitative",
@@ -408,20 +415,45 @@ def trend_lines(
         "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
         "encoding": {"x": x, "y": y, "color": colour},
     }
-    values = _text(
-        data,
-        {"dy": -10, "fontSize": 10, "color": TEXT_COLOUR},
-        x=x,
-        y=y,
-        text={"field": "label", "type": "nominal"},
-    )
-    last = data.sort_values("year").groupby("series", sort=False).tail(1)
-    names = _text(
-        last,
-        {"align": "left", "dx": 8, "dy": 4, "fontSize": 11, "fontWeight": "bold"},
-        x=x,
-        y=y,
-        text={"field": "series", "type": "nominal"},
-        color=colour,
-    )
-    return _finish([lines, values, names], texts, lang, width=WIDTH - 140, height=280)
+    layers = [lines]
+    if len(series) == 1:
+        # One series: every point carries its value.
+        layers.append(
+            _text(
+                data,
+                {"dy": -10, "fontSize": FONT_SIZE - 1, "color": TEXT_COLOUR},
+                x=x,
+                y=y,
+                text={"field": "label", "type": "nominal"},
+            )
+        )
+    if len(series) > 1:
+        # Each series is named with its newest value at its last point: the focus above the
+        # line, the others below, so that two close lines never get overlapping words. One
+        # series needs no name: the subtitle says what is drawn.
+        text_colours = dict(zip(series, colours, strict=True))
+        last = data.sort_values("year").groupby("series", sort=False).tail(1)
+        layers.append(
+            _styled_text(
+                [
+                    {
+                        "year": int(r["year"]),
+                        "value": float(r["value"]),
+                        "text": f"{r['series']} {r['label']}",
+                        "align": "right",
+                        "dx": 0,
+                        "dy": -12 if r["series"] in focus or i == 0 else 18,
+                        "fontSize": FONT_SIZE,
+                        "fontWeight": "bold",
+                        "ink": FOCUS_TEXT
+                        if text_colours[r["series"]] == FOCUS_COLOUR
+                        else text_colours[r["series"]],
+                    }
+                    for i, (_, r) in enumerate(last.iterrows())
+                ],
+                x=x,
+                y=y,
+                text={"field": "text", "type": "nominal"},
+            )
+        )
+    return _finish(layers, texts, lang, width=PLOT_WIDTH + 80, height=240)

@@ -23,6 +23,9 @@ Object storage (``s3://``, ``gs://``, ``memory://``, …):
   prefix without a valid ``SHA256SUMS``: a release counts only if its ``SHA256SUMS`` verifies,
   and the next run with the same id overwrites such a prefix. An id that already holds a
   *different* verified release is refused instead of overwritten in place.
+
+Every change to a release root (writing a release, switching ``latest``, sweeping leftovers)
+holds its exclusive lock (publish/lock.py), so two writers never interleave.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from publish.lock import pid_alive, release_lock
 from publish.sinks import FileInfo, FolderSink, Sink, fsync_path
 
 SUMS = "SHA256SUMS"
@@ -109,9 +113,9 @@ def is_valid(directory: Any) -> bool:
 Files = Mapping[str, bytes] | Callable[[Sink], object]
 
 
-def write_release(root: Any, release_id: str, files: Files) -> Any:
-    """Write a release as ``root/releases/<release_id>``, then point ``root/latest`` at it.
-    Returns the release folder.
+def write_release(root: Any, release_id: str, files: Files, *, run_id: str = "") -> Any:
+    """Write a release as ``root/releases/<release_id>``, then point ``root/latest`` at it,
+    holding the root's lock (``run_id`` names the holder). Returns the release folder.
 
     ``files`` is either relative path → bytes, or a function that writes the files into the
     sink it is given (publish/sinks.py): large datasets then go to disk as they are produced.
@@ -121,11 +125,12 @@ def write_release(root: Any, release_id: str, files: Files) -> Any:
     if not release_id or release_id.startswith(HIDDEN) or "/" in release_id:
         raise ReleaseError(f"release id {release_id!r}: must be a plain, non-hidden name")
     fill = files if callable(files) else _adder(files)
-    if is_local(root):
-        final = _write_local(root, release_id, fill)
-    else:
-        final = _write_object_store(root, release_id, fill)
-    _switch_latest(root, release_id)  # verified just now, in staging or read back
+    with release_lock(root, run_id=run_id):
+        if is_local(root):
+            final = _write_local(root, release_id, fill)
+        else:
+            final = _write_object_store(root, release_id, fill)
+        _switch_latest(root, release_id)  # verified just now, in staging or read back
     return final
 
 
@@ -154,16 +159,6 @@ def _fill_and_sum(folder: Path, fill: Callable[[Sink], object], *, durable: bool
 # --- local file system -------------------------------------------------------------------
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _hidden_owner(name: str) -> int | None:
     """Pid encoded in a hidden working name ``.<kind>.<pid>.…``; None for other names."""
     parts = name.split(".")
@@ -180,6 +175,11 @@ def _latest_target_name(root: Path) -> str | None:
 def sweep_leftovers(root: Path) -> list[str]:
     """Remove hidden staging folders and temporary links left by runs that died, except the
     verified twin that ``latest`` may still point at (a run killed mid-swap)."""
+    with release_lock(root):
+        return _sweep(root)
+
+
+def _sweep(root: Path) -> list[str]:
     removed = []
     in_use = _latest_target_name(root)
     for folder in (root, root / "releases"):
@@ -187,7 +187,7 @@ def sweep_leftovers(root: Path) -> list[str]:
             continue
         for entry in folder.iterdir():
             pid = _hidden_owner(entry.name)
-            if pid is None or pid == os.getpid() or _pid_alive(pid) or entry.name == in_use:
+            if pid is None or pid == os.getpid() or pid_alive(pid) or entry.name == in_use:
                 continue
             if entry.is_symlink() or entry.is_file():
                 entry.unlink(missing_ok=True)
@@ -302,8 +302,9 @@ def _write_object_store(root: Any, release_id: str, fill: Callable[[Sink], objec
 def point_latest(root: Any, release_id: str) -> None:
     """Make ``latest`` name ``releases/<release_id>``: a symlink renamed into place on a local
     disk, a single small object elsewhere. Refuses a release that does not verify."""
-    verify(root / "releases" / release_id)
-    _switch_latest(root, release_id)
+    with release_lock(root):
+        verify(root / "releases" / release_id)
+        _switch_latest(root, release_id)
 
 
 def _switch_latest(root: Any, release_id: str) -> None:
@@ -343,7 +344,13 @@ def earlier_ids(root: Any, release_id: str) -> list[str]:
 
 
 def rollback(root: Any, release_id: str | None = None) -> str:
-    """Point ``latest`` at ``release_id`` or, by default, the release before the current one."""
+    """Point ``latest`` at ``release_id`` or, by default, the release before the current one.
+    The choice and the switch happen under the root's lock, so no run publishes in between."""
+    with release_lock(root):
+        return _rollback(root, release_id)
+
+
+def _rollback(root: Any, release_id: str | None) -> str:
     if release_id is None:
         current = latest_id(root)
         older = [r for r in release_ids(root) if current is None or r < current]

@@ -17,7 +17,15 @@ from pathlib import Path
 import httpx
 import pandas as pd
 
-from assets.collect.http import ApiSession, Exchange, RateLimiter, RetryPolicy, utc_now
+from assets.collect.http import (
+    ApiSession,
+    Exchange,
+    HttpLimits,
+    RateLimiter,
+    RetryPolicy,
+    new_client,
+    utc_now,
+)
 from assets.collect.jsonstat import decode_json
 from assets.collect.recorded import read_exchanges
 
@@ -49,9 +57,11 @@ def fetch_items(
 ) -> list[Exchange]:
     """The items of classification ``name`` in fi, sv and en."""
     service_id = SERVICE_IDS[name]
+    limits = HttpLimits.from_env()
     session = ApiSession(
         source="classifications",
-        client=http or httpx.Client(timeout=60.0, follow_redirects=True),
+        client=http or new_client(limits),
+        limits=limits,
         limiter=RateLimiter(10, 10.0, time.monotonic, sleep),
         policy=policy,
         sleep=sleep,

@@ -20,7 +20,7 @@ import pandas as pd
 from assets.collect.harmonise import statfin_counts, vipunen_counts
 from assets.collect.http import Exchange
 from assets.collect.recorded import exchange_dir, read_exchanges, write_exchanges
-from assets.collect.statfin import StatFinClient, find_variable, parse_metadata
+from assets.collect.statfin import StatFinClient, find_variable, metadata_texts, parse_metadata
 from assets.collect.tables import StatFinTable, VipunenResource
 from assets.collect.vipunen import VipunenClient
 from assets.contracts import COUNTS, conform
@@ -68,16 +68,19 @@ def merge_years(previous: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFram
 def collect_statfin(
     client: StatFinClient, spec: StatFinTable, store: Path | None = None, full: bool = False
 ) -> Collected:
-    """Live counts of one table: metadata always, data only for years missing from ``store``."""
-    metas = client.fetch_metadata(spec)
-    variables = parse_metadata(metas[0].json(), table=spec.id)
-    years = find_variable(variables, spec.time, table=spec.id).values
-    previous = None if full else _read_store(store, spec.key)
-    have = set() if previous is None else {str(y) for y in previous["year"].unique()}
-    needed = [y for y in years if y not in have]
-    if not needed:
-        return Collected(spec.id, spec.measure, previous, list(metas))
-    data = client.fetch_data(spec, metas[0], needed)
+    """Live counts of one table: metadata always, data only for years missing from ``store``,
+    all within one table deadline."""
+    with client.session.table_budget(spec.id):
+        metas = client.fetch_metadata(spec)
+        texts = metadata_texts(metas)
+        variables = parse_metadata(metas[0].json(), table=spec.id)
+        years = find_variable(variables, spec.time, table=spec.id, texts=texts).values
+        previous = None if full else _read_store(store, spec.key)
+        have = set() if previous is None else {str(y) for y in previous["year"].unique()}
+        needed = [y for y in years if y not in have]
+        if not needed:
+            return Collected(spec.id, spec.measure, previous, list(metas))
+        data = client.fetch_data(spec, metas[0], needed, texts=texts)
     exchanges = [*metas, *data]
     merged = merge_years(previous, statfin_counts(spec, exchanges))
     _write_store(store, spec.key, merged)

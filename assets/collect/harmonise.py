@@ -22,7 +22,13 @@ from assets.collect.classifications import code_level, is_total_code, load_class
 from assets.collect.classifications import load_regions as _load_regions
 from assets.collect.http import Exchange, SourceError
 from assets.collect.jsonstat import parse_jsonstat2
-from assets.collect.statfin import Variable, cell_count, find_variable, parse_metadata
+from assets.collect.statfin import (
+    Variable,
+    cell_count,
+    find_variable,
+    parse_metadata,
+    variable_texts,
+)
 from assets.collect.tables import StatFinTable, VipunenResource
 from assets.contracts import COUNTS, conform
 from assets.paths import snapshot_dir
@@ -123,10 +129,13 @@ def statfin_counts(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.Data
     metadata = _metadata(spec, exchanges)
     variables = metadata.get("fi") or next(iter(metadata.values()))
     frame = statfin_frame(spec, exchanges)
-    unit = find_variable(variables, spec.unit, table=spec.id).code
-    sex = find_variable(variables, spec.sex, table=spec.id).code
-    time = find_variable(variables, spec.time, table=spec.id).code
-    region = find_variable(variables, spec.region, table=spec.id).code if spec.region else None
+    texts = variable_texts(metadata)
+
+    def code_of(name: str) -> str:
+        return find_variable(variables, name, table=spec.id, texts=texts).code
+
+    unit, sex, time = code_of(spec.unit), code_of(spec.sex), code_of(spec.time)
+    region = code_of(spec.region) if spec.region else None
 
     df = pd.DataFrame(
         {

@@ -49,6 +49,7 @@ def write_exchanges(directory: Path, exchanges: Iterable[Exchange]) -> list[Path
             "kind": exchange.kind,
             "method": exchange.method,
             "url": exchange.url,
+            **({"final_url": exchange.final_url} if exchange.final_url else {}),
             "params": exchange.params,
             "request_body": exchange.request_body,
             "status": exchange.status,
@@ -112,6 +113,7 @@ def read_exchanges(directory: Path) -> list[Exchange]:
                 body=body,
                 retrieved_at=meta["retrieved_at"],
                 params=dict(meta.get("params") or {}),
+                final_url=str(meta.get("final_url") or ""),
             )
         )
     return out

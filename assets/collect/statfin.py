@@ -3,8 +3,10 @@
 ``{root}/{lang}/StatFin/{folder}/{table}.px``: GET gives a table's metadata (its variables with
 their codes and value texts), POST a query answered in json-stat2. Since 8 June 2026 tables have
 short ids (``115s.px``) and queries address variables by code; the codes carry a version stamp
-that differs between tables (``alue_28_20250101``), so every run finds each variable by the
-prefix in the configuration instead of a hard-coded code.
+that differs between tables (``alue_28_20250101``), so every run finds each variable by its
+code's *name segment* (``alue``) instead of a hard-coded code. The segment is matched exactly,
+never as a prefix: the real table 115q has both ``ammatti_104_20161021`` and
+``ammattiasema_7_20121201``, and a prefix ``ammatti`` would match both.
 
 The service limits a query to ``maxValues`` cells and a client to ``maxCalls`` per ``timeWindow``
 seconds (read from ``GET {root}/{lang}/?config``). A large query is split along one variable
@@ -29,10 +31,12 @@ from assets.collect.http import (
     ApiSession,
     Clock,
     Exchange,
+    HttpLimits,
     RateLimiter,
     RetryPolicy,
     Sleep,
     SourceError,
+    new_client,
     utc_now,
 )
 from assets.collect.jsonstat import decode_json, load_payload, parse_jsonstat2
@@ -63,12 +67,47 @@ class Limits:
 DEFAULT_LIMITS = Limits(max_cells=120_000, max_calls=40, window_s=60.0)
 
 
-def parse_limits(doc: dict[str, Any]) -> Limits:
-    """``maxValues`` (or ``maxCells``), ``maxCalls`` and ``timeWindow`` of a PxWeb config."""
-    cells = doc.get("maxValues") or doc.get("maxCells") or DEFAULT_LIMITS.max_cells
-    calls = doc.get("maxCalls") or DEFAULT_LIMITS.max_calls
-    window = doc.get("timeWindow") or DEFAULT_LIMITS.window_s
-    return Limits(int(cells), int(calls), float(window))
+# What a PxWeb ?config may sensibly say; outside these a service is misconfigured or hostile,
+# and obeying it would mean thousands of queries or none at all.
+_LIMIT_RANGES = {
+    "maxValues": (1_000, 10_000_000),
+    "maxCalls": (1, 10_000),
+    "timeWindow": (1, 3_600),
+}
+
+
+def parse_limits(doc: Any) -> Limits:
+    """``maxValues`` (or ``maxCells``), ``maxCalls`` and ``timeWindow`` of a PxWeb config.
+
+    A missing field takes the documented default; a value that is not a number, or outside
+    ``_LIMIT_RANGES``, is refused with the value named."""
+    if not isinstance(doc, dict):
+        raise SourceError(f"statfin ?config: expected a JSON object, got {type(doc).__name__}")
+    raw = {
+        "maxValues": doc.get("maxValues") or doc.get("maxCells"),
+        "maxCalls": doc.get("maxCalls"),
+        "timeWindow": doc.get("timeWindow"),
+    }
+    defaults = {
+        "maxValues": DEFAULT_LIMITS.max_cells,
+        "maxCalls": DEFAULT_LIMITS.max_calls,
+        "timeWindow": DEFAULT_LIMITS.window_s,
+    }
+    values: dict[str, float] = {}
+    for name, value in raw.items():
+        if value is None:
+            values[name] = defaults[name]
+            continue
+        low, high = _LIMIT_RANGES[name]
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not low <= number <= high:
+            raise SourceError(
+                f"statfin ?config: {name}={value!r} is not a plausible limit (expected a number "
+                f"from {low} to {high}); the service's configuration looks wrong — try again "
+                "later, or run with --source snapshot"
+            )
+        values[name] = number
+    return Limits(int(values["maxValues"]), int(values["maxCalls"]), float(values["timeWindow"]))
 
 
 @dataclass(frozen=True)
@@ -110,49 +149,123 @@ def parse_metadata(doc: Any, *, table: str) -> list[Variable]:
     return out
 
 
-def find_variable(variables: Sequence[Variable], prefix: str, *, table: str) -> Variable:
-    """The one variable whose code starts with ``prefix`` (codes change; prefixes do not)."""
-    found = [v for v in variables if v.code.lower().startswith(prefix.lower())]
-    if len(found) == 1:
-        return found[0]
-    codes = ", ".join(v.code for v in variables)
-    if not found:
+_STAMP = re.compile(r"_\d")
+_TIME_CODE = re.compile(r"timeperiod_[ymqw]", re.IGNORECASE)
+
+
+def variable_name(code: str) -> str:
+    """A variable code's name segment: the part before the first ``_<digits>`` version stamp
+    (``ammatti_104_20161021`` → ``ammatti``); PxWeb's time codes ``timeperiod_y`` (years),
+    ``_q``, ``_m`` → ``timeperiod``; older codes without a stamp (``Sukupuoli``) are their own
+    name. Lower case, since older tables capitalise."""
+    name = _STAMP.split(code, maxsplit=1)[0]
+    if _TIME_CODE.fullmatch(name):
+        name = "timeperiod"
+    return name.casefold()
+
+
+def find_variable(
+    variables: Sequence[Variable],
+    name: str,
+    *,
+    table: str,
+    texts: dict[str, Sequence[str]] | None = None,
+) -> Variable:
+    """The one variable whose code's name segment is ``name`` (or whose full code is ``name``).
+
+    Only when no code matches: the one variable whose text, in any language given in ``texts``
+    (code → texts, e.g. ``Sukupuoli``, ``Kön``, ``Sex``), is ``name``. Never a prefix match."""
+    wanted = name.casefold()
+    by_code = [v for v in variables if wanted in (v.code.casefold(), variable_name(v.code))]
+    if len(by_code) == 1:
+        return by_code[0]
+    seen = ", ".join(v.code for v in variables)
+    if len(by_code) > 1:
         raise SourceError(
-            f"statfin {table}: no variable code starts with '{prefix}' (the table has: {codes}); "
-            f"the table was changed — update the prefix in {CONFIG_FILE}"
+            f"statfin {table}: {len(by_code)} variables are named '{name}' "
+            f"({', '.join(v.code for v in by_code)}); name the variable by its full code in "
+            f"{CONFIG_FILE} (the table has: {seen})"
         )
+    all_texts = texts or {}
+    by_text = [
+        v
+        for v in variables
+        if wanted in {t.casefold() for t in (v.text, *all_texts.get(v.code, ()))}
+    ]
+    if len(by_text) == 1:
+        return by_text[0]
+    why = (
+        f"{len(by_text)} variables have the text '{name}'"
+        if by_text
+        else f"no variable is named '{name}' by code or text"
+    )
     raise SourceError(
-        f"statfin {table}: {len(found)} variables start with '{prefix}' ({codes}); "
-        f"make the prefix in {CONFIG_FILE} longer"
+        f"statfin {table}: {why} (the table has: {seen}); the table was changed — set the "
+        f"variable's name segment or full code in {CONFIG_FILE}"
     )
 
 
-def _one_value(var: Variable, prefix: str, spec: StatFinTable, what: str) -> str:
-    found = [v for v in var.values if v.startswith(prefix)]
-    if len(found) != 1:
-        raise SourceError(
-            f"statfin {spec.id}: {what} '{prefix}' matches {len(found)} values of "
-            f"{var.code} ({', '.join(var.values[:12])}); fix it in {CONFIG_FILE}"
-        )
-    return found[0]
+def match_value(var: Variable, wanted: str, spec: StatFinTable, what: str) -> str:
+    """The value code ``wanted`` of ``var``: exactly, or else the one code that is ``wanted``
+    with a version digit appended (StatFin renamed ``tyolliset`` to ``tyokay-tyolliset2``)."""
+    if wanted in var.values:
+        return wanted
+    versioned = [v for v in var.values if re.fullmatch(re.escape(wanted) + r"\d+", v)]
+    if len(versioned) == 1:
+        return versioned[0]
+    raise SourceError(
+        f"statfin {spec.id}: {what} '{wanted}' matches {len(versioned)} values of "
+        f"{var.code} (it has: {', '.join(var.values[:12])}"
+        f"{' …' if len(var.values) > 12 else ''}); fix it in {CONFIG_FILE}"
+    )
+
+
+def _contents_value(var: Variable, spec: StatFinTable) -> str:
+    """The configured content (``contents``), or the table's only one when none is named."""
+    if spec.contents:
+        return match_value(var, spec.contents, spec, "contents")
+    if len(var.values) == 1:
+        return var.values[0]
+    raise SourceError(
+        f"statfin {spec.id}: the table has {len(var.values)} contents "
+        f"({', '.join(var.values)}) and none is configured; set 'contents' in {CONFIG_FILE}"
+    )
 
 
 def build_selection(
-    spec: StatFinTable, variables: Sequence[Variable], years: Sequence[str] | None = None
+    spec: StatFinTable,
+    variables: Sequence[Variable],
+    years: Sequence[str] | None = None,
+    *,
+    texts: dict[str, Sequence[str]] | None = None,
 ) -> tuple[Selection, dict[str, str]]:
     """The query for ``spec`` as (variable code, values) pairs, and role → variable code.
 
     Units: every code at the configured levels. Sex: women, men and the total (for the
     women + men = total check). Regions: codes matching ``spec.regions``. Years: all, or only
     ``years`` (an incremental run). Every other variable: its total, or eliminated.
+    ``texts`` (code → the variable's texts in other languages) lets a name match by text.
     """
     table = spec.id
     roles = {"unit": spec.unit, "sex": spec.sex, "time": spec.time}
     if spec.region:
         roles["region"] = spec.region
-    found = {role: find_variable(variables, prefix, table=table) for role, prefix in roles.items()}
-    contents = find_variable(variables, "contentscode", table=table)
-    fixed = {find_variable(variables, p, table=table).code: v for p, v in spec.fixed.items()}
+    found = {
+        role: find_variable(variables, name, table=table, texts=texts)
+        for role, name in roles.items()
+    }
+    contents = find_variable(variables, "contentscode", table=table, texts=texts)
+    fixed = {
+        find_variable(variables, name, table=table, texts=texts).code: value
+        for name, value in spec.fixed.items()
+    }
+    codes_used = [v.code for v in (*found.values(), contents)]
+    clash = [c for c in fixed if c in codes_used]
+    if clash:
+        raise SourceError(
+            f"statfin {table}: 'fixed' pins {clash[0]}, which is also the unit, sex, region, "
+            f"time or contents variable; fix 'fixed' in {CONFIG_FILE}"
+        )
 
     selection: Selection = []
     for var in variables:
@@ -169,12 +282,12 @@ def build_selection(
         elif var.code == found["time"].code:
             values = list(var.values) if years is None else [y for y in var.values if y in years]
         elif var.code == contents.code:
-            values = [_one_value(var, spec.contents, spec, "contents")]
+            values = [_contents_value(var, spec)]
         elif var.code in fixed:
-            if fixed[var.code] not in var.values:
+            if fixed[var.code] not in var.values:  # exactly: SS is not SSS, 1 is not 12
                 raise SourceError(
                     f"statfin {table}: {var.code} has no value '{fixed[var.code]}' "
-                    f"({', '.join(var.values[:12])}); fix 'fixed' in {CONFIG_FILE}"
+                    f"(it has: {', '.join(var.values[:12])}); fix 'fixed' in {CONFIG_FILE}"
                 )
             values = [fixed[var.code]]
         else:
@@ -196,6 +309,22 @@ def build_selection(
         selection.append((var.code, values))
     codes = {role: v.code for role, v in found.items()} | {"contents": contents.code}
     return selection, codes
+
+
+def variable_texts(metadata: dict[str, Sequence[Variable]]) -> dict[str, list[str]]:
+    """Each variable code's texts in every language read (``Sukupuoli``, ``Kön``, ``Sex``)."""
+    out: dict[str, list[str]] = {}
+    for variables in metadata.values():
+        for v in variables:
+            out.setdefault(v.code, []).append(v.text)
+    return out
+
+
+def metadata_texts(metas: Sequence[Exchange]) -> dict[str, list[str]]:
+    """``variable_texts`` of a table's metadata exchanges (one per language)."""
+    return variable_texts(
+        {m.kind.removeprefix("metadata-"): parse_metadata(m.json(), table=m.table) for m in metas}
+    )
 
 
 def cell_count(selection: Selection) -> int:
@@ -263,20 +392,23 @@ class StatFinClient:
         now: Callable[[], str] = utc_now,
         policy: RetryPolicy | None = None,
         archive: Callable[[Exchange], None] | None = None,
-        timeout_s: float = 60.0,
+        limits: HttpLimits | None = None,
         languages: Sequence[str] = LANGUAGES,
     ) -> None:
         self.root = (root or statfin_root()).rstrip("/")
         self.languages = tuple(languages)
         self.limiter = RateLimiter(DEFAULT_LIMITS.max_calls, DEFAULT_LIMITS.window_s, clock, sleep)
+        limits = limits or HttpLimits.from_env()
         self.session = ApiSession(
             source="statfin",
-            client=http or httpx.Client(timeout=timeout_s, follow_redirects=True),
+            client=http or new_client(limits),
             limiter=self.limiter,
             policy=policy,
             sleep=sleep,
             now=now,
             archive=archive,
+            limits=limits,
+            clock=clock,
         )
         self._limits: Limits | None = None
         self._listings: dict[str, Any] = {}
@@ -341,11 +473,16 @@ class StatFinClient:
         return [self.metadata(spec, lang) for lang in self.languages]
 
     def fetch_data(
-        self, spec: StatFinTable, metadata: Exchange, years: Sequence[str] | None = None
+        self,
+        spec: StatFinTable,
+        metadata: Exchange,
+        years: Sequence[str] | None = None,
+        *,
+        texts: dict[str, Sequence[str]] | None = None,
     ) -> list[Exchange]:
         """The json-stat2 parts of ``spec``'s query, each under the cell limit."""
         variables = parse_metadata(metadata.json(), table=spec.id)
-        selection, codes = build_selection(spec, variables, years)
+        selection, codes = build_selection(spec, variables, years, texts=texts)
         parts = plan_queries(selection, self.limits().max_cells, split_first=codes["time"])
         table_url = self.url(self.languages[0], spec.folder, f"{spec.table}.px")
         return [
@@ -363,9 +500,11 @@ class StatFinClient:
         ]
 
     def fetch_table(self, spec: StatFinTable, years: Sequence[str] | None = None) -> list[Exchange]:
-        """Every exchange needed to build ``spec``'s counts: metadata (each language) and data."""
-        metas = self.fetch_metadata(spec)
-        return [*metas, *self.fetch_data(spec, metas[0], years)]
+        """Every exchange needed to build ``spec``'s counts: metadata (each language) and data,
+        within one table deadline."""
+        with self.session.table_budget(spec.id):
+            metas = self.fetch_metadata(spec)
+            return [*metas, *self.fetch_data(spec, metas[0], years, texts=metadata_texts(metas))]
 
 
 def _json_object(body: bytes) -> None:

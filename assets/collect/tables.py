@@ -41,6 +41,7 @@ class StatFinTable:
     title: str = ""
     fixed: dict[str, str] = field(default_factory=dict)
     confirmed: bool = True
+    title_en: str = ""
 
     @property
     def folder(self) -> str:
@@ -70,6 +71,7 @@ class VipunenResource:
     filter: str = ""
     title: str = ""
     confirmed: bool = True
+    title_en: str = ""
 
     @property
     def id(self) -> str:
@@ -133,6 +135,7 @@ def load_statfin_tables(path: Path | None = None) -> list[StatFinTable]:
                 title=str(entry.get("title", "")),
                 fixed={str(k): str(v) for k, v in (entry.get("fixed") or {}).items()},
                 confirmed=bool(entry.get("confirmed", True)),
+                title_en=str(entry.get("title_en", "")),
             )
         )
     keys = [(t.id, t.measure) for t in tables]
@@ -164,6 +167,7 @@ def load_vipunen_resources(path: Path | None = None) -> list[VipunenResource]:
                 filter=str(entry.get("filter") or ""),
                 title=str(entry.get("title", "")),
                 confirmed=bool(entry.get("confirmed", True)),
+                title_en=str(entry.get("title_en", "")),
             )
         )
     return out

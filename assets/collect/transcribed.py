@@ -191,6 +191,8 @@ def provenance(tables: list[TranscribedTable]) -> pd.DataFrame:
                     "men_derived": bool(t["men_derived"]),
                     "file": table.file,
                     "file_sha256": table.sha256,
+                    "status": "current",
+                    "note": "",
                 }
             )
     return pd.DataFrame(rows).drop_duplicates(["source_table", "measure"]).reset_index(drop=True)

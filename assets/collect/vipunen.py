@@ -20,10 +20,12 @@ from assets.collect.http import (
     ApiSession,
     Clock,
     Exchange,
+    HttpLimits,
     RateLimiter,
     RetryPolicy,
     Sleep,
     SourceError,
+    new_client,
     utc_now,
 )
 from assets.collect.jsonstat import decode_json
@@ -68,13 +70,16 @@ class VipunenClient:
         archive: Callable[[Exchange], None] | None = None,
         page_size: int = PAGE_SIZE,
         caller_id: str = CALLER_ID,
-        timeout_s: float = 60.0,
+        limits: HttpLimits | None = None,
     ) -> None:
         self.root = (root or vipunen_root()).rstrip("/")
         self.page_size, self.caller_id = page_size, caller_id
+        limits = limits or HttpLimits.from_env()
         self.session = ApiSession(
             source="vipunen",
-            client=http or httpx.Client(timeout=timeout_s, follow_redirects=True),
+            client=http or new_client(limits),
+            limits=limits,
+            clock=clock,
             limiter=RateLimiter(CALLS_PER_WINDOW, WINDOW_S, clock, sleep),
             policy=policy,
             sleep=sleep,
@@ -109,7 +114,12 @@ class VipunenClient:
         return int(doc["count"] if isinstance(doc, dict) else doc), exchange
 
     def fetch_resource(self, spec: VipunenResource) -> list[Exchange]:
-        """The count and every page of records matching the resource's filter."""
+        """The count and every page of records matching the resource's filter, within one
+        table deadline."""
+        with self.session.table_budget(spec.id):
+            return self._fetch_resource(spec)
+
+    def _fetch_resource(self, spec: VipunenResource) -> list[Exchange]:
         total, counted = self.count(spec)
         pages = []
         for offset in range(0, max(total, 1), self.page_size):

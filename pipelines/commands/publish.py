@@ -97,12 +97,13 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
+    from publish.lock import LockBusy
     from publish.release import ReleaseError, rollback
 
     root = _root(args.out)
     try:
-        rid = rollback(root, args.rollback or None)
-    except ReleaseError as exc:
+        rid = rollback(root, args.rollback or None)  # under the root's lock
+    except (ReleaseError, LockBusy) as exc:
         raise UsageError(str(exc)) from exc
     print(f"latest -> releases/{rid}")
     return 0

@@ -15,7 +15,15 @@ import pandas as pd
 import yaml
 
 from publish.articles import data as d
-from publish.articles.common import assemble, base_context, chart_texts, sources_for, tables_used
+from publish.articles import framing
+from publish.articles.common import (
+    assemble,
+    base_context,
+    chart_texts,
+    drawn_sources,
+    live_notes,
+)
+from publish.articles.ledger import Row
 from publish.articles.render import Article, measure_words
 from publish.charts import region_dots
 
@@ -45,16 +53,20 @@ def _campaign_rows(shares: pd.DataFrame, campaign: dict[str, Any]) -> pd.DataFra
     return shares[mask & shares["women_share"].notna()]
 
 
-def _points(rows: pd.DataFrame) -> list[dict[str, Any]]:
+def _points(rows: pd.DataFrame) -> list[Row]:
     rows = rows[rows["year"].ge(d.TREND_SINCE)].sort_values("year")
     return [
-        {
-            "year": int(r["year"]),
-            "women": int(r["women"]),
-            "men": int(r["men"]),
-            "share": float(r["women_share"]),
-            "source_table": r["source_table"],
-        }
+        Row(
+            {
+                "year": int(r["year"]),
+                "women": int(r["women"]),
+                "men": int(r["men"]),
+                "share": float(r["women_share"]),
+                "men_share": 1.0 - float(r["women_share"]),
+                "source_table": r["source_table"],
+            },
+            source=(r["source_table"], r["measure"], int(r["year"])),
+        )
         for _, r in rows.iterrows()
     ]
 
@@ -97,26 +109,56 @@ def group_block(
     return None
 
 
-def dots_frame(groups: dict[str, Any], names: dict[str, str], lang: str) -> pd.DataFrame:
-    """The newest share of every unit and measure, for the region (if any) and the country."""
-    rows = []
+def dots_rows(
+    groups: dict[str, Any], names: dict[str, str], lang: str
+) -> tuple[list[tuple[str, str, Row]], str]:
+    """(unit label, dot label, point) of every dot, and the dot label in focus.
+
+    With the region's own figures: its newest share beside the country's. Without them: the
+    country's first and newest year, so that the change the text reports is what is drawn.
+    """
+    regional = any(u["region"] for g in groups.values() for u in g["units"])
+    rows: list[tuple[str, str, Row]] = []
     for g in groups.values():
         label = measure_words(g["measure"], lang)["label"].lower()
         for u in g["units"]:
-            for area in ("region", "country"):
-                if u[area]:
-                    rows.append(
-                        {
-                            "unit": f"{u['name']} ({label})",
-                            "area": names[area],
-                            "women_share": u[area][-1]["share"],
-                        }
+            unit = f"{u['name']} ({label})"
+            if regional:
+                rows += [(unit, names[a], u[a][-1]) for a in ("region", "country") if u[a]]
+            elif u["country"]:
+                points = [u["country"][0], u["country"][-1]] if len(u["country"]) > 1 else []
+                rows += [(unit, str(p["year"]), p) for p in points or u["country"][-1:]]
+    if regional:
+        return rows, names["region"]
+    newest = max((p["year"] for _, _, p in rows), default=0)
+    return rows, str(newest)
+
+
+def campaign_story(groups: dict[str, Any]) -> framing.Finding | None:
+    """The largest change in women's share among the campaign's units (region first)."""
+    out = []
+    for g in groups.values():
+        for u in g["units"]:
+            series = u["region"] if g["focus_is_region"] else u["country"]
+            if series and len(series) > 1:
+                change = 100 * (series[-1]["share"] - series[0]["share"])
+                out.append(
+                    framing.Finding(
+                        "change",
+                        change,
+                        {"unit": u, "group": g, "old": series[0], "new": series[-1]},
                     )
-    return pd.DataFrame(rows)
+                )
+    return framing.story_first(out)
 
 
 def build_one(
-    published: d.PublishedData, campaign: dict[str, Any], region: str, lang: str, date: str
+    published: d.PublishedData,
+    campaign: dict[str, Any],
+    region: str,
+    lang: str,
+    date: str,
+    run_year: int | None = None,
 ) -> Article:
     rows = _campaign_rows(published.unit_shares, campaign)
     groups = {}
@@ -124,31 +166,39 @@ def build_one(
         block = group_block(rows, measures, region, lang)
         if block is not None:
             groups[group] = block
-    ctx = base_context(published, region, lang)
-    sources = sources_for(published, tables_used(groups))
+    ctx = base_context(published, region, lang, run_year)
+    names = {"region": ctx["region"].name, "country": ctx["country"].name}
+    dots, focus = dots_rows(groups, names, lang) if groups else ([], "")
     ctx.update(
         campaign=campaign,
         groups=groups,
-        sources=sources,
         has_chart=bool(groups),
         minority=campaign["minority"],
+        story=campaign_story(groups),
+        dot_areas=list(dict.fromkeys(a for _, a, _ in dots)),
     )
-    names = {"region": ctx["region"].name, "country": ctx["country"].name}
 
     def charts(module: Any) -> dict:
         if not groups:
             return {}
-        focus = names["region"] if region != d.COUNTRY else names["country"]
+        frame = pd.DataFrame(
+            [{"unit": u, "area": a, "women_share": p["share"]} for u, a, p in dots]
+        )
         return {
             "campaign": region_dots(
-                dots_frame(groups, names, lang),
+                frame,
                 focus=focus,
-                texts=chart_texts(module, "campaign", sources, lang),
+                texts=chart_texts(
+                    module, "campaign", drawn_sources(published, [p for _, _, p in dots]), lang
+                ),
                 lang=lang,
             )
         }
 
     return assemble(
+        published=published,
+        group=campaign["id"],
+        notes=live_notes(published, region, list(groups.values())),
         template=KIND,
         kind=KIND,
         slug_stem=campaign["slug"][lang],
@@ -160,6 +210,8 @@ def build_one(
     )
 
 
-def build(published: d.PublishedData, region: str, lang: str, date: str) -> list[Article]:
+def build(
+    published: d.PublishedData, region: str, lang: str, date: str, run_year: int | None = None
+) -> list[Article]:
     """One spotlight article per campaign in ``publish/campaigns.yaml``."""
-    return [build_one(published, c, region, lang, date) for c in campaigns()]
+    return [build_one(published, c, region, lang, date, run_year) for c in campaigns()]

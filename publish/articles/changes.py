@@ -20,10 +20,11 @@ from publish.articles.common import (
     assemble,
     base_context,
     chart_texts,
-    sources_for,
+    drawn_sources,
+    live_notes,
     table_section,
-    tables_used,
 )
+from publish.articles.ledger import Row
 from publish.articles.render import Article
 from publish.charts import region_dots
 from publish.inflection import region_names
@@ -61,8 +62,9 @@ def ip_split(before: list[dict], after: list[dict]) -> str:
     return "composition" if abs(split.composition_effect) >= abs(split.mix_effect) else "mix"
 
 
-def change_block(published: d.PublishedData, section: dict[str, Any], lang: str) -> dict:
-    """The newest year against the year before it in one table of one area."""
+def change_block(published: d.PublishedData, section: dict[str, Any], lang: str) -> Row:
+    """The newest year against the year before it in one table of one area; its numbers cite
+    the index rows of both years."""
     f = section["focus"]
     out: dict[str, Any] = {
         "measure": section["measure"],
@@ -73,37 +75,48 @@ def change_block(published: d.PublishedData, section: dict[str, Any], lang: str)
         "tables": f["tables"],
     }
     if not out["comparable"]:
-        return out
+        return Row(out)
     key, region = section["key"], f["region_code"]
     prev = f["years"][-2]
-    before = d.unit_records(d.units(published.unit_shares, key, region, prev), lang)
-    after = f["units"]
-    by_code = {r["code"]: r for r in before}
+    before = d.unit_records(
+        d.units(published.unit_shares, key, region, prev), lang, d.residuals(published)
+    )
+    after = [r for r in f["units"] if not r["residual"]]
+    by_code = {r["code"]: r for r in before if not r["residual"]}
     pairs = [(by_code[r["code"]], r) for r in after if r["code"] in by_code]
+
+    def pair_row(old: Row, new: Row, **extra: Any) -> Row:
+        return Row(
+            {"name": new["name"], "old": old["share"], "new": new["share"], **extra},
+            fields={"old": old.source_of("share"), "new": new.source_of("share")},
+        )
+
     moved = [
-        {"name": new["name"], "old": old["share"], "new": new["share"], "dir": dir_}
+        pair_row(old, new, dir=dir_)
         for old, new in pairs
         if (dir_ := direction(old["share"], new["share"], SHARE_TOLERANCE)) != "same"
     ]
     moved.sort(key=lambda m: (-abs(m["new"] - m["old"]), m["name"]))
     series = f["d_series"]
-    values = [v for _, v in series]
+    values = [v["value"] for v in series]
     extreme = ""
-    if len(series) >= 3 and series[-1][0] == f["year"]:
+    if len(series) >= 3 and series[-1]["year"] == f["year"]:
         # A new high or low must clear the same tolerance as a change, so that an index that
         # "stayed the same" is never also called a record.
         if direction(max(values[:-1]), values[-1], INDEX_TOLERANCE) == "up":
             extreme = "highest"
         elif direction(min(values[:-1]), values[-1], INDEX_TOLERANCE) == "down":
             extreme = "lowest"
+    first_idx = d.index_block(published.indices, key, region, prev)
+    last_idx = f["idx"]
     out.update(
         prev_year=prev,
-        d_prev=d.index_value(published.indices, key, region, prev, "dissimilarity"),
-        d_last=d.index_value(published.indices, key, region, f["year"], "dissimilarity"),
-        ip_prev=d.index_value(published.indices, key, region, prev, "karmel_maclachlan"),
-        ip_last=d.index_value(published.indices, key, region, f["year"], "karmel_maclachlan"),
-        bal_prev=d.index_value(published.indices, key, region, prev, "balanced_share"),
-        bal_last=d.index_value(published.indices, key, region, f["year"], "balanced_share"),
+        d_prev=first_idx["d"],
+        d_last=last_idx["d"],
+        ip_prev=first_idx["ip"],
+        ip_last=last_idx["ip"],
+        bal_prev=first_idx["balanced"],
+        bal_last=last_idx["balanced"],
         split=ip_split(before, after),
         tables=sorted(set(f["tables"]) | {r["source_table"] for r in before}),
         up=[m for m in moved if m["dir"] == "up"][:MOVERS],
@@ -114,10 +127,15 @@ def change_block(published: d.PublishedData, section: dict[str, Any], lang: str)
             if old["klass"] != new["klass"]
         ],
         extreme=extreme,
-        series_start=series[0][0] if series else prev,
-        pairs=[{"name": n["name"], "old": o["share"], "new": n["share"]} for o, n in pairs],
+        series_start=series[0]["year"] if series else prev,
+        pairs=[pair_row(o, n) for o, n in pairs],
+        series_values=[v["value"] for v in series],
     )
-    return out
+    fields = {}
+    for name, block in (("prev", first_idx), ("last", last_idx)):
+        for short, key_ in (("d", "d"), ("ip", "ip"), ("bal", "balanced")):
+            fields[f"{short}_{name}"] = block.source_of(key_)
+    return Row(out, fields=fields)
 
 
 def revisions(
@@ -152,8 +170,10 @@ def revisions(
     ]
 
 
-def build(published: d.PublishedData, region: str, lang: str, date: str) -> Article:
-    ctx = base_context(published, region, lang)
+def build(
+    published: d.PublishedData, region: str, lang: str, date: str, run_year: int | None = None
+) -> Article:
+    ctx = base_context(published, region, lang, run_year)
     blocks = {}
     for name, measures in SECTIONS:
         section = table_section(published, measures, region, lang)
@@ -165,20 +185,18 @@ def build(published: d.PublishedData, region: str, lang: str, date: str) -> Arti
         blocks=blocks,
         revised=revised,
         revised_more=len(revised) == REVISIONS,
+        first_release=published.previous_counts is None,
         chart_block=chart_block,
-        sources=sources_for(published, tables_used(blocks, ctx["regional"])),
     )
 
     def charts(module: Any) -> dict:
         if chart_block is None:
             return {}
         rows = []
+        pairs = sorted(chart_block["pairs"], key=lambda p: -p["new"])
         for year, field in ((chart_block["prev_year"], "old"), (chart_block["year"], "new")):
-            rows += [
-                {"unit": p["name"], "area": str(year), "women_share": p[field]}
-                for p in sorted(chart_block["pairs"], key=lambda p: -p["new"])
-            ]
-        srcs = sources_for(published, set(chart_block["tables"]))
+            rows += [{"unit": p["name"], "area": str(year), "women_share": p[field]} for p in pairs]
+        srcs = drawn_sources(published, pairs, "old") + drawn_sources(published, pairs, "new")
         return {
             "change": region_dots(
                 pd.DataFrame(rows),
@@ -189,6 +207,8 @@ def build(published: d.PublishedData, region: str, lang: str, date: str) -> Arti
         }
 
     return assemble(
+        published=published,
+        notes=live_notes(published, region, list(blocks.values())),
         template=KIND,
         kind=KIND,
         slug_stem=SLUG[lang],

@@ -14,6 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from publish.articles.framing import is_residual, rankable, residual_keys
+from publish.articles.ledger import Row
+
 COUNTRY = "SSS"
 TREND_SINCE = 2010
 
@@ -125,26 +128,54 @@ def units(shares: pd.DataFrame, key: TableKey, region: str, year: int) -> pd.Dat
     return rows.sort_values("unit_code").reset_index(drop=True)
 
 
-def unit_records(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Rows as plain dicts for a template, the unit named in the article's language.
+def unit_records(
+    frame: pd.DataFrame, lang: str, residual: frozenset[tuple[str, str]] = frozenset()
+) -> list[Row]:
+    """Rows for a template, the unit named in the article's language, each number citable.
 
     Finer classification levels may have only a Finnish name (live tables label them in Finnish);
-    the Finnish name then stands, rather than an empty one.
+    the Finnish name then stands, rather than an empty one. ``residual`` holds the
+    (source_table, unit_code) of remainder units (``framing.residual_keys``).
     """
     return [
-        {
-            "code": r["unit_code"],
-            "name": r[f"unit_name_{lang}"] or r["unit_name_fi"],
-            "women": int(r["women"]),
-            "men": int(r["men"]),
-            "total": int(r["total"]),
-            "share": float(r["women_share"]),
-            "klass": r["segregation_class"],
-            "year": int(r["year"]),
-            "source_table": r["source_table"],
-        }
+        Row(
+            {
+                "code": r["unit_code"],
+                "name": r[f"unit_name_{lang}"] or r["unit_name_fi"],
+                "name_fi": r["unit_name_fi"],
+                "women": int(r["women"]),
+                "men": int(r["men"]),
+                "total": int(r["total"]),
+                "share": float(r["women_share"]),
+                "men_share": 1.0 - float(r["women_share"]),
+                "klass": r["segregation_class"],
+                "year": int(r["year"]),
+                "measure": r["measure"],
+                "source_table": r["source_table"],
+                "residual": is_residual(
+                    r["unit_code"],
+                    r["unit_name_fi"],
+                    (r["source_table"], str(r["unit_code"])) in residual,
+                ),
+            },
+            source=(r["source_table"], r["measure"], int(r["year"])),
+        )
         for _, r in frame.iterrows()
     ]
+
+
+_RESIDUALS: dict[int, tuple[pd.DataFrame, frozenset[tuple[str, str]]]] = {}
+
+
+def residuals(published: PublishedData) -> frozenset[tuple[str, str]]:
+    """``framing.residual_keys`` of the published counts, kept per counts frame."""
+    hit = _RESIDUALS.get(id(published.counts))
+    if hit is not None and hit[0] is published.counts:
+        return hit[1]
+    keys = residual_keys(published.counts)
+    _RESIDUALS.clear()
+    _RESIDUALS[id(published.counts)] = (published.counts, keys)
+    return keys
 
 
 def _table_rows(indices: pd.DataFrame, key: TableKey, region: str) -> pd.DataFrame:
@@ -167,20 +198,26 @@ def index_value(
 
 def index_series(
     indices: pd.DataFrame, key: TableKey, region: str, name: str, since: int = TREND_SINCE
-) -> list[tuple[int, float]]:
-    """(year, value) of one index for one table and region, oldest first, from ``since`` on."""
+) -> list[Row]:
+    """``year`` and ``value`` of one index for one table and region, oldest first."""
     rows = _table_rows(indices, key, region)
     rows = rows[rows["index"].eq(name) & rows["value"].notna() & rows["year"].ge(since)]
     rows = rows.sort_values("year")
-    return [(int(y), float(v)) for y, v in zip(rows["year"], rows["value"], strict=True)]
+    return [
+        Row(
+            {"year": int(r["year"]), "value": float(r["value"])},
+            source=(r["source_table"], r["measure"], int(r["year"])),
+        )
+        for _, r in rows.iterrows()
+    ]
 
 
-def index_block(indices: pd.DataFrame, key: TableKey, region: str, year: int) -> dict[str, Any]:
+def index_block(indices: pd.DataFrame, key: TableKey, region: str, year: int) -> Row:
     """D, IP and the balanced share of one table, with the units and persons they rest on."""
     rows = _table_rows(indices, key, region)
     rows = rows[rows["year"].eq(year)]
     if rows.empty:
-        return {}
+        return Row({"d": None, "ip": None, "balanced": None, "n_units": 0})
     first = rows.iloc[0]
     out: dict[str, Any] = {
         "year": year,
@@ -193,7 +230,7 @@ def index_block(indices: pd.DataFrame, key: TableKey, region: str, year: int) ->
         ("balanced_share", "balanced"),
     ):
         out[short] = index_value(indices, key, region, year, name)
-    return out
+    return Row(out, source=(first["source_table"], key.measure, year))
 
 
 def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]]:
@@ -204,7 +241,7 @@ def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]
     """
     rows = _usable(shares, region)
     out = []
-    for measure, part in rows.groupby("measure", sort=True):
+    for measure, part in rows.groupby("measure", sort=True, observed=True):
         per_year = part.groupby("year").size()
         if (per_year != 1).any():
             continue
@@ -215,29 +252,34 @@ def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]
         for _, r in part.iterrows():
             year = int(r["year"])
             c = country.loc[[year]] if year in country.index else None
+            source = (r["source_table"], measure, year)
+            fields = {}
+            if c is not None:
+                fields["country_share"] = (c["source_table"].iloc[0], measure, year)
             points.append(
-                {
-                    "year": year,
-                    "women": int(r["women"]),
-                    "men": int(r["men"]),
-                    "total": int(r["total"]),
-                    "share": float(r["women_share"]),
-                    "country_share": float(c["women_share"].iloc[0]) if c is not None else None,
-                    "source_table": r["source_table"],
-                }
+                Row(
+                    {
+                        "year": year,
+                        "women": int(r["women"]),
+                        "men": int(r["men"]),
+                        "total": int(r["total"]),
+                        "share": float(r["women_share"]),
+                        "men_share": 1.0 - float(r["women_share"]),
+                        "country_share": float(c["women_share"].iloc[0]) if c is not None else None,
+                        "source_table": r["source_table"],
+                    },
+                    source=source,
+                    fields=fields,
+                )
             )
-        out.append({"measure": measure, "points": points})
+        out.append({"measure": measure, "points": points, "newest": points[-1]["year"]})
     return out
 
 
-def largest(records: list[dict[str, Any]], field: str, n: int = 3) -> list[dict[str, Any]]:
-    """The ``n`` units with most persons in ``field`` (women, men or total), ties by name."""
-    return sorted(records, key=lambda r: (-r[field], r["name"]))[:n]
-
-
-def balanced(records: list[dict[str, Any]], n: int = 3) -> list[dict[str, Any]]:
-    """The ``n`` largest units in Statistics Finland's balanced class (40–60 % women)."""
-    return largest([r for r in records if r["klass"] == "balanced_40_60"], "total", n)
+def balanced(records: list[Row], n: int = 3) -> list[Row]:
+    """The ``n`` largest classifiable units in the balanced class (40–60 % women)."""
+    units = [r for r in rankable(records) if r["klass"] == "balanced_40_60"]
+    return sorted(units, key=lambda r: (-r["total"], r["name"]))[:n]
 
 
 def source_rows(sources: pd.DataFrame, tables: set[str]) -> list[dict[str, Any]]:

@@ -9,16 +9,20 @@ from typing import Any
 import pandas as pd
 
 from publish.articles import data as d
+from publish.articles import framing
 from publish.articles.common import (
     assemble,
     base_context,
     chart_texts,
-    sources_for,
+    drawn_sources,
+    findings,
+    live_notes,
+    regional_criteria,
     table_section,
-    tables_used,
+    with_first_year,
 )
 from publish.articles.render import Article, vocabulary
-from publish.charts import region_dots, share_bars, women_men_bars
+from publish.charts import region_dots, trend_lines, women_men_bars
 
 KIND = "fields"
 SLUG = {"fi": "koulutusalat", "sv": "utbildningsomraden", "en": "fields-of-education"}
@@ -28,17 +32,7 @@ UPPER_SECONDARY = "general_upper_secondary_students"
 
 def with_change(published: d.PublishedData, section: dict[str, Any], lang: str) -> dict[str, Any]:
     """Add each field's share in the first year of the series beside the newest year's."""
-    for area in ("region", "country"):
-        block = section[area]
-        if block is None or len(block["years"]) < 2:
-            continue
-        first = d.unit_records(
-            d.units(published.unit_shares, section["key"], block["region_code"], block["years"][0]),
-            lang,
-        )
-        by_code = {r["code"]: r for r in first}
-        for r in block["by_share"]:
-            r["first"] = by_code.get(r["code"])
+    with_first_year(published, section, lang)
     if section["region"] and section["country"]:
         country = {r["code"]: r for r in section["country"]["units"]}
         for r in section["region"]["by_share"]:
@@ -48,8 +42,8 @@ def with_change(published: d.PublishedData, section: dict[str, Any], lang: str) 
     return section
 
 
-def chart_frame(section: dict[str, Any], names: dict[str, str]) -> pd.DataFrame:
-    """Women's share per field for the region and the country, in the focus table's order."""
+def chart_rows(section: dict[str, Any], names: dict[str, str]) -> list[tuple[str, Any]]:
+    """(area name, unit row) per field for the region and the country, in the focus order."""
     order = [r["code"] for r in section["focus"]["by_share"]]
     rows = []
     for area in ("region", "country"):
@@ -57,42 +51,44 @@ def chart_frame(section: dict[str, Any], names: dict[str, str]) -> pd.DataFrame:
         if block is None or block["year"] != section["focus"]["year"]:
             continue
         by_code = {u["code"]: u for u in block["units"]}
-        rows += [
-            {"unit": by_code[c]["name"], "area": names[area], "women_share": by_code[c]["share"]}
-            for c in order
-            if c in by_code
-        ]
-    return pd.DataFrame(rows)
+        rows += [(names[area], by_code[c]) for c in order if c in by_code]
+    return rows
 
 
-def build(published: d.PublishedData, region: str, lang: str, date: str) -> Article:
-    ctx = base_context(published, region, lang)
+def build(
+    published: d.PublishedData, region: str, lang: str, date: str, run_year: int | None = None
+) -> Article:
+    ctx = base_context(published, region, lang, run_year)
     sections = {}
     for kind in KINDS:
         section = table_section(published, d.FIELD_MEASURES[kind], region, lang)
         if section is not None:
             sections[kind] = with_change(published, section, lang)
     upper = next((s for s in ctx["regional"] if s["measure"] == UPPER_SECONDARY), None)
-    sources = sources_for(published, tables_used(sections, ctx["regional"]))
+    criteria = regional_criteria(published, region, lang)
+    story = framing.story_first(findings(list(sections.values()), criteria))
     ctx.update(
-        sections=sections, kinds=[k for k in KINDS if k in sections], upper=upper, sources=sources
+        sections=sections, kinds=[k for k in KINDS if k in sections], upper=upper, story=story
     )
     names = {"region": ctx["region"].name, "country": ctx["country"].name}
 
     def charts(module: Any) -> dict:
         out = {}
         for kind, section in sections.items():
-            srcs = sources_for(published, tables_used(section))
-            texts = chart_texts(module, kind, srcs, lang)
             if section["region"] is not None:
-                out[kind] = region_dots(
-                    chart_frame(section, names), focus=names["region"], texts=texts, lang=lang
+                pairs = chart_rows(section, names)
+                rows = [r for _, r in pairs]
+                texts = chart_texts(module, kind, drawn_sources(published, rows), lang)
+                frame = pd.DataFrame(
+                    [{"unit": r["name"], "area": a, "women_share": r["share"]} for a, r in pairs]
                 )
+                out[kind] = region_dots(frame, focus=names["region"], texts=texts, lang=lang)
             else:
-                focus = section["focus"]["by_share"]
+                rows = section["focus"]["by_share"]
+                texts = chart_texts(module, kind, drawn_sources(published, rows), lang)
                 sexes = vocabulary()["sexes"][lang]
                 out[kind] = women_men_bars(
-                    pd.DataFrame([{"unit": r["name"], "women_share": r["share"]} for r in focus]),
+                    pd.DataFrame([{"unit": r["name"], "women_share": r["share"]} for r in rows]),
                     labels=(sexes["women"], sexes["men"]),
                     texts=texts,
                     lang=lang,
@@ -100,25 +96,28 @@ def build(published: d.PublishedData, region: str, lang: str, date: str) -> Arti
         if upper is not None:
             rows = []
             for p in upper["points"]:
-                rows.append({"year": p["year"], "area": names["region"], "share": p["share"]})
+                rows.append({"year": p["year"], "series": names["region"], "value": p["share"]})
                 if p["country_share"] is not None:
                     rows.append(
-                        {"year": p["year"], "area": names["country"], "share": p["country_share"]}
+                        {"year": p["year"], "series": names["country"], "value": p["country_share"]}
                     )
-            out["upper_secondary"] = share_bars(
+            drawn = drawn_sources(published, upper["points"]) + drawn_sources(
+                published,
+                [p for p in upper["points"] if p["country_share"] is not None],
+                "country_share",
+            )
+            out["upper_secondary"] = trend_lines(
                 pd.DataFrame(rows),
-                x="year",
-                group="area",
-                value="share",
-                focus=names["region"],
-                texts=chart_texts(
-                    module, "upper_secondary", sources_for(published, tables_used(upper)), lang
-                ),
+                focus=(names["region"],),
+                kind="share",
+                texts=chart_texts(module, "upper_secondary", drawn, lang),
                 lang=lang,
             )
         return out
 
     return assemble(
+        published=published,
+        notes=live_notes(published, region, list(sections.values())),
         template=KIND,
         kind=KIND,
         slug_stem=SLUG[lang],

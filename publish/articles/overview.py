@@ -1,4 +1,5 @@
-"""Article type 1, the segregation overview: D, IP and the balanced share, trend, largest units."""
+"""Article type 1, the segregation overview: D, IP and the balanced share, trend, the most
+female- and male-dominated units, the region against the whole country."""
 
 from __future__ import annotations
 
@@ -7,19 +8,24 @@ from typing import Any
 import pandas as pd
 
 from publish.articles import data as d
+from publish.articles import framing
 from publish.articles.common import (
+    OVERVIEW_SLUG,
     assemble,
     base_context,
     chart_texts,
-    sources_for,
+    drawn_sources,
+    findings,
+    live_notes,
+    regional_criteria,
     table_section,
-    tables_used,
+    with_first_year,
 )
-from publish.articles.render import Article, lower_first, vocabulary
+from publish.articles.render import Article, vocabulary
 from publish.charts import trend_lines, women_men_bars
 
 KIND = "overview"
-SLUG = {"fi": "eriytyminen", "sv": "segregation", "en": "segregation"}
+SLUG = OVERVIEW_SLUG
 FIELD_PREFERENCE = (
     *d.FIELD_MEASURES["degrees"],
     *d.FIELD_MEASURES["new_students"],
@@ -28,67 +34,55 @@ FIELD_PREFERENCE = (
 MAX_BARS = 12
 
 
-def bar_frame(block: dict[str, Any]) -> pd.DataFrame:
-    """The largest units of a block (at most MAX_BARS), most female-dominated first."""
-    biggest = d.largest(block["units"], "total", MAX_BARS)
-    rows = sorted(biggest, key=lambda r: (-r["share"], r["name"]))
-    return pd.DataFrame([{"unit": r["name"], "women_share": r["share"]} for r in rows])
+def bar_rows(block: dict[str, Any]) -> list[Any]:
+    """The largest classifiable units of a block (at most MAX_BARS), most female first."""
+    biggest = framing.largest(block["units"], MAX_BARS)
+    return sorted(biggest, key=lambda r: (-r["share"], r["name"]))
 
 
-def trend_frame(sections: list[tuple[str, dict | None]], names: dict[str, str]) -> pd.DataFrame:
-    """D over the years for each (label, section) and area, one series per area and table."""
-    rows = []
-    for label, section in sections:
-        if section is None:
-            continue
-        for area in ("region", "country"):
-            block = section[area]
-            if block is None:
-                continue
-            series = f"{label}, {names[area]}"
-            rows += [{"year": y, "series": series, "value": v} for y, v in block["d_series"]]
-    return pd.DataFrame(rows, columns=["year", "series", "value"])
-
-
-def build(published: d.PublishedData, region: str, lang: str, date: str) -> Article:
-    ctx = base_context(published, region, lang)
+def build(
+    published: d.PublishedData, region: str, lang: str, date: str, run_year: int | None = None
+) -> Article:
+    ctx = base_context(published, region, lang, run_year)
     occ = table_section(published, d.OCCUPATION_MEASURES, region, lang)
     fld = table_section(published, FIELD_PREFERENCE, region, lang)
-    sources = sources_for(published, tables_used(occ, fld, ctx["regional"]))
-    ctx.update(occ=occ, fld=fld, sources=sources)
-    labels = {
-        "fi": ("Ammatit", "Koulutusalat"),
-        "sv": ("Yrken", "Utbildning"),
-        "en": ("Occupations", "Fields"),
-    }[lang]
-    names = {"region": ctx["region"].name, "country": lower_first(ctx["country"].name)}
-    trend = trend_frame([(labels[0], occ), (labels[1], fld)], names)
-    ctx["has_trend_chart"] = not trend.empty
+    for s in (occ, fld):
+        if s is not None:
+            with_first_year(published, s, lang)
+    criteria = regional_criteria(published, region, lang)
+    story = framing.story_first(findings([occ, fld], criteria))
+    ctx.update(occ=occ, fld=fld, story=story)
+    sexes = vocabulary()["sexes"][lang]
 
     def charts(module: Any) -> dict:
         out = {}
         if occ is not None:
-            focus = occ["focus"]
-            srcs = sources_for(published, set(focus["tables"]))
-            sexes = vocabulary()["sexes"][lang]
+            rows = bar_rows(occ["focus"])
             out["occupations"] = women_men_bars(
-                bar_frame(focus),
+                pd.DataFrame([{"unit": r["name"], "women_share": r["share"]} for r in rows]),
                 labels=(sexes["women"], sexes["men"]),
-                texts=chart_texts(module, "occupations", srcs, lang),
+                texts=chart_texts(module, "occupations", drawn_sources(published, rows), lang),
                 lang=lang,
             )
-        if not trend.empty:
-            srcs = sources_for(published, tables_used(occ, fld))
-            out["trend"] = trend_lines(
-                trend,
-                focus=tuple(s for s in trend["series"].unique() if s.endswith(names["region"])),
+        for name, section in (("occupations_trend", occ), ("fields_trend", fld)):
+            if section is None or len(section["focus"]["d_series"]) < 2:
+                continue
+            series = section["focus"]["d_series"]
+            area = ctx["region" if section["focus_is_region"] else "country"].name
+            frame = pd.DataFrame(
+                [{"year": p["year"], "series": area, "value": p["value"]} for p in series]
+            )
+            out[name] = trend_lines(
+                frame,
+                focus=(ctx["region"].name,) if section["focus_is_region"] else (),
                 kind="index",
-                texts=chart_texts(module, "trend", srcs, lang),
+                texts=chart_texts(module, name, drawn_sources(published, series, "value"), lang),
                 lang=lang,
             )
         return out
 
     return assemble(
+        published=published,
         template=KIND,
         kind=KIND,
         slug_stem=SLUG[lang],
@@ -97,4 +91,5 @@ def build(published: d.PublishedData, region: str, lang: str, date: str) -> Arti
         date=date,
         context=ctx,
         make_charts=charts,
+        notes=live_notes(published, region, [occ, fld]),
     )

@@ -5,10 +5,16 @@ writes the body and, as top-level ``{% set %}`` blocks, the title, summary and e
 title, subtitle and alt text, so all words of an article live in one file a translator can read.
 The HTML page is the same Markdown rendered by markdown-it (raw HTML off, so data can never
 inject markup) inside ``article.html.j2``, a template with autoescape on.
+
+Labels come from outside (source tables, ``--counts`` files) and the Markdown is also pasted
+into blog platforms that render raw HTML and GitHub-style autolinks, so every string of a
+template's context is escaped for Markdown and HTML before the template sees it
+(``markdown_context``): no label can open a link, an image, a table cell, code or a tag.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,6 +32,10 @@ from publish.numbers import fmt_date, fmt_decimal, fmt_index, fmt_int, fmt_perce
 from publish.text_rules import INDEX_TOLERANCE, SHARE_TOLERANCE, compare_words, trend_word
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DATA_PAGES = {"fi": "index.html", "sv": "index.sv.html", "en": "index.en.html"}
+"""The data page of each language, relative to the release root."""
+_MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_TABLE_OPEN = '<div class="table-scroll" role="region" tabindex="0" aria-label="{}"><table>'
 DATA_LINKS = (
     "../../../datapackage.json",
     "../../../data/unit_shares.csv",
@@ -52,7 +62,9 @@ def measure_words(measure: str, lang: str) -> dict[str, str]:
     return measures[measure][lang]
 
 
-def statistic_name(source_table: str, lang: str) -> str:
+def statistic_name(source_table: str, lang: str, form: str = "name") -> str:
+    """The statistic a table belongs to: ``name`` ("Yliopistokoulutus") or ``line``, the form of
+    a source line ("yliopistokoulutustilasto")."""
     prefix = source_table.split("/")[0].split("_")[0]
     names = vocabulary()["statistics"]
     if prefix not in names:
@@ -60,21 +72,51 @@ def statistic_name(source_table: str, lang: str) -> str:
             f"statistic '{prefix}' (table {source_table}) has no name in "
             "publish/templates/vocabulary.yaml; add it under statistics"
         )
-    return names[prefix][lang]
+    entry = names[prefix][lang]
+    if isinstance(entry, str):
+        return entry
+    return entry.get(form) or entry["name"]
 
 
 def source_line(tables: list[dict[str, Any]], lang: str) -> str:
-    """'Lähde: Tilastokeskus, Lukiokoulutus, 2020. CC BY 4.0' for the tables a chart uses.
+    """'Lähde: Tilastokeskus, lukiokoulutustilasto 2019 (julkaistu 2020). CC BY 4.0'.
 
-    The year is the publication year of the newest table of each statistic.
+    Per statistic, the statistical years the chart draws and the publication year of the newest
+    table, so that a reader never takes the publication year for the year of the data.
     """
     words = vocabulary()["source"][lang]
-    newest: dict[str, str] = {}
+    years: dict[str, set[int]] = {}
+    published: dict[str, str] = {}
     for t in tables:
-        name = statistic_name(t["source_table"], lang)
-        newest[name] = max(newest.get(name, ""), str(t.get("published") or "")[:4])
-    parts = [f"{name}, {year}" if year else name for name, year in sorted(newest.items())]
+        name = statistic_name(t["source_table"], lang, "line")
+        year = table_year(t)
+        if year is not None:
+            years.setdefault(name, set()).add(year)
+        published[name] = max(published.get(name, ""), str(t.get("published") or "")[:4])
+    parts = []
+    for name in sorted(published):
+        span = sorted(years.get(name, set()))
+        stat_years = f" {span[0]}" if len(span) == 1 else f" {span[0]}–{span[-1]}" if span else ""
+        when = f" ({words['published']} {published[name]})" if published[name] else ""
+        parts.append(f"{name}{stat_years}{when}")
     return f"{words['prefix']}: {words['publisher']}, {'; '.join(parts)}. CC BY 4.0"
+
+
+_TABLE_YEAR = re.compile(r"(?:^|_)((?:19|20)\d{2})(?:_|$)")
+
+
+def table_year(source: dict[str, Any]) -> int | None:
+    """The statistical year of a source table: its ``year`` if given, else the one in its id."""
+    if source.get("year"):
+        return int(source["year"])
+    found = _TABLE_YEAR.search(str(source.get("source_table", "")))
+    return int(found.group(1)) if found else None
+
+
+def unit_form(name: str, form: str) -> str:
+    """A unit's Finnish case form from the vocabulary ("Kasvatusalat", "loc" → "kasvatusaloilla");
+    empty when the vocabulary does not have it, so the template can avoid the case ending."""
+    return vocabulary().get("unit_forms", {}).get(name, {}).get(form, "")
 
 
 def slugify(text: str) -> str:
@@ -111,6 +153,9 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["period"] = lambda s: s if str(s).endswith(".") else f"{s}."
     env.filters["measure"] = lambda m, form="label": measure_words(m, lang)[form]
     env.filters["statistic"] = lambda t: statistic_name(t, lang)
+    env.filters["loc"] = lambda name: unit_form(name, "loc")
+    env.filters["gen"] = lambda name: unit_form(name, "gen")
+    env.filters["measure_scope"] = lambda m: measure_words(m, lang).get("scope", "")
     env.globals["share_trend"] = lambda old, new: trend_word(old, new, SHARE_TOLERANCE, lang)
     env.globals["index_trend"] = lambda old, new: trend_word(old, new, INDEX_TOLERANCE, lang)
     env.globals["share_vs"] = lambda v, ref: compare_words(v, ref, SHARE_TOLERANCE, lang)
@@ -123,9 +168,62 @@ def environment(lang: str) -> jinja2.Environment:
 
 
 def template_module(name: str, lang: str, context: dict[str, Any]) -> Any:
-    """Render ``<name>.<lang>.md.j2``; its top-level ``set`` blocks become attributes."""
+    """Render ``<name>.<lang>.md.j2``; its top-level ``set`` blocks become attributes.
+
+    The template gets an escaped copy of ``context`` (``markdown_context``); the caller's
+    objects, from which charts are drawn, keep the labels as they are.
+    """
     template = environment(lang).get_template(f"{name}.{lang}.md.j2")
-    return template.make_module(context)
+    return template.make_module(markdown_context(context))
+
+
+# Characters that can start Markdown or HTML markup anywhere in a line: backslash (itself an
+# escape), code, emphasis, links and images, table cells, strikethrough, e-mail autolinks;
+# ``!`` only before ``[``; ``_`` only where it can open or close emphasis (not inside words,
+# so codes such as wage_earners stay as they are); ``:`` of ``scheme://`` and the dot of
+# ``www.`` (GitHub-style autolinks); ``#`` at the start (a heading); ``&`` only before what
+# would read as an entity; ``<`` and ``>`` become entities (tags, autolinks, block quotes).
+_MARKUP = re.compile(
+    r"[\\`*\[\]|~@<>]|!(?=\[)|(?<![^\W_])_|_(?![^\W_])|(?<=\w):(?=//)|(?<=www)\.|^#"
+    r"|&(?=#?\w+;)",
+    re.IGNORECASE,
+)
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_URL = re.compile(r"https?://[\w.~:/?#@$&+,;=%-]+")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal Markdown text, also where the Markdown is rendered with raw HTML on:
+    line breaks become spaces (a label cannot start a block or end a table row) and every
+    character that could form markup is backslash-escaped or written as an entity, which
+    renders as the character itself."""
+    flat = re.sub(r"\s*[\r\n]+\s*", " ", text)
+    return _MARKUP.sub(lambda m: _ENTITIES.get(m.group(), "\\" + m.group()), flat)
+
+
+def markdown_context(context: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a template context with every string in its dicts, lists and tuples escaped
+    by ``escape_markdown``. Source links (a ``url`` that is a plain http(s) URL) stay as they
+    are, since the templates write them as autolinks; other objects (region names and table
+    keys from the project's own vocabulary) are passed through. An object reached twice is
+    copied once, so a template's ``is sameas`` still holds."""
+    copies: dict[int, Any] = {}
+
+    def copy(value: Any, key: Any = None) -> Any:
+        if isinstance(value, str):
+            if key == "url" and _URL.fullmatch(value):
+                return value
+            return escape_markdown(value)
+        if not isinstance(value, dict | list) and type(value) is not tuple:
+            return value
+        if id(value) not in copies:
+            if isinstance(value, dict):
+                copies[id(value)] = {k: copy(v, k) for k, v in value.items()}
+            else:
+                copies[id(value)] = type(value)(copy(v) for v in value)
+        return copies[id(value)]
+
+    return copy(context)
 
 
 def text(module: Any, attribute: str) -> str:
@@ -149,45 +247,96 @@ class Article:
     tags: list[str]
     body: str
     charts: dict[str, RenderedChart] = field(default_factory=dict)
+    group: str = ""
+    """What the language versions of one article share (the type, or the campaign's id)."""
+    sources: list[str] = field(default_factory=list)
+    """The source tables of every number the article printed (its ``Lähteet`` list)."""
+    maintainer_notes: list[str] = field(default_factory=list)
+    """Notes for whoever runs the pipeline; front matter only, never reader text."""
+    alternates: dict[str, str] = field(default_factory=dict)
+    """Language → ``root`` of the same article in that language."""
+    base_url: str = ""
+    """The release's public address; when set, Markdown links and images are absolute."""
 
     @property
     def root(self) -> str:
         return f"articles/{self.lang}/{self.slug}"
 
+    def link(self, target: str) -> str:
+        """``target`` (relative to the article's folder) as the Markdown should write it."""
+        if not self.base_url or re.match(r"^[a-z]+:|^#|^/", target):
+            return target
+        path = posixpath.normpath(posixpath.join(self.root, target))
+        return f"{self.base_url.rstrip('/')}/{path}"
+
     def front_matter(self) -> dict[str, Any]:
-        return {
+        meta: dict[str, Any] = {
             "title": self.title,
             "date": self.date,
             "summary": self.summary,
             "tags": self.tags,
             "language": self.lang,
             "type": self.kind,
-            "data": list(DATA_LINKS),
+            "data": [self.link(x) for x in DATA_LINKS],
             "charts": [
                 {
-                    "file": f"{name}.svg",
-                    "png": f"{name}.png",
-                    "spec": f"{name}.vl.json",
+                    "file": self.link(f"{name}.svg"),
+                    "png": self.link(f"{name}.png"),
+                    "spec": self.link(f"{name}.vl.json"),
                     "title": chart.title,
                     "alt": chart.alt_text,
                 }
                 for name, chart in self.charts.items()
             ],
+            "sources": list(self.sources),
         }
+        if self.alternates:
+            meta["translations"] = {
+                lang: self.link(posixpath.relpath(f"{root}/index.md", self.root))
+                for lang, root in sorted(self.alternates.items())
+            }
+        if self.maintainer_notes:
+            meta["maintainer_notes"] = list(self.maintainer_notes)
+        return meta
 
     @property
     def markdown(self) -> str:
         meta = yaml.safe_dump(
             self.front_matter(), allow_unicode=True, sort_keys=False, width=10_000
         )
-        return f"---\n{meta}---\n\n{self.body.strip()}\n"
+        body = _MD_LINK.sub(lambda m: f"]({self.link(m.group(1))})", self.body.strip())
+        return f"---\n{meta}---\n\n{body}\n"
 
     @property
     def html(self) -> str:
         body = MarkdownIt("commonmark", {"html": False}).enable("table").render(self.body)
+        words = vocabulary()["page"][self.lang]
+        if self.date:
+            dateline = (
+                f'<p class="dateline">{words["published"]} '
+                f'<time datetime="{self.date}">{fmt_date(self.date, self.lang)}</time></p>'
+            )
+            body = body.replace("</h1>", f"</h1>\n{dateline}", 1)
+        body = body.replace("<table>", _TABLE_OPEN.format(words["table"]))
+        body = body.replace("</table>", "</table></div>")
         page = environment(self.lang).get_template("article.html.j2")
+        alternates = [
+            {
+                "lang": lang,
+                "href": posixpath.relpath(f"{root}/index.html", self.root),
+                "label": vocabulary()["page"][lang]["language_name"],
+            }
+            for lang, root in sorted(self.alternates.items())
+            if lang != self.lang
+        ]
         return page.render(
-            lang=self.lang, title=self.title, summary=self.summary, body=Markup(body)
+            lang=self.lang,
+            title=self.title,
+            summary=self.summary,
+            body=Markup(body),
+            words=words,
+            data_page=posixpath.relpath(DATA_PAGES[self.lang], self.root),
+            alternates=alternates,
         )
 
     def files(self) -> dict[str, bytes]:

@@ -1,9 +1,16 @@
-"""Article type 5, the equality criteria scorecard: which occupations and fields meet which
-criteria, naming each criteria set and its version.
+"""Article type 5, the equality criteria scorecard: every criterion's latest judged result,
+naming each criteria set and its version.
 
 Results come from the published ``criteria_results``; the criteria's words from the catalogue
 (``assets.criteria.catalogue.criterion_texts``), so a changed catalogue changes the article with
-no code change. A criterion text still to be filled in is never shown as the source's wording.
+no code change. The rules a reader relies on:
+
+- Statistics Finland's five classes are stated only for tables with two or more real units: one
+  total (all general upper secondary students of a region) is not a field and is never classed.
+- A change criterion shows the region's latest *judged* year (met or not met), whatever the
+  newest year of the tables is, beside the whole country's; where the region cannot be judged,
+  the national result stands, said as such.
+- Criteria whose texts are still placeholders are not published; one line says they are pending.
 """
 
 from __future__ import annotations
@@ -14,13 +21,15 @@ import pandas as pd
 
 from assets.criteria.catalogue import criterion_texts
 from publish.articles import data as d
+from publish.articles import framing
 from publish.articles.common import (
     assemble,
     base_context,
     chart_texts,
-    sources_for,
+    drawn_sources,
+    live_notes,
+    regional_criteria,
     table_section,
-    tables_used,
 )
 from publish.articles.render import Article, vocabulary
 from publish.charts import women_men_bars
@@ -33,16 +42,14 @@ SECTIONS = (
     d.FIELD_MEASURES["new_students"],
     d.FIELD_MEASURES["qualified"],
 )
-TABLE_KEY = ["measure", "classification", "level", "region_code", "year"]
-STATUS_ORDER = ("met", "not_met", "insufficient_data")
 
 
 def judged_tables(published: d.PublishedData, region: str, lang: str) -> list[dict[str, Any]]:
-    """The tables the article judges: each section's focus table and the region's own series."""
+    """The multi-unit tables the article classes: each section's focus table."""
     tables = []
     for measures in SECTIONS:
         section = table_section(published, measures, region, lang)
-        if section is None:
+        if section is None or not section["focus"]["classified"]:
             continue
         f = section["focus"]
         key = section["key"]
@@ -53,125 +60,148 @@ def judged_tables(published: d.PublishedData, region: str, lang: str) -> list[di
                 "level": key.level,
                 "region_code": f["region_code"],
                 "year": f["year"],
-                "units": f["units"],
+                "units": f["classified"],
+                "residuals": f["residuals"],
                 "dimension_is_occupation": section["dimension_is_occupation"],
                 "focus_is_region": section["focus_is_region"],
-            }
-        )
-    shares = published.unit_shares
-    for series in d.single_unit_series(shares, region) if region != d.COUNTRY else []:
-        p = series["points"][-1]
-        rows = shares[
-            shares["measure"].eq(series["measure"])
-            & shares["region_code"].eq(region)
-            & shares["year"].eq(p["year"])
-        ]
-        first = rows.iloc[0]
-        tables.append(
-            {
-                "measure": series["measure"],
-                "classification": first["classification"],
-                "level": int(first["level"]),
-                "region_code": region,
-                "year": p["year"],
-                "units": d.unit_records(rows, lang),
-                "dimension_is_occupation": False,
-                "focus_is_region": True,
             }
         )
     return tables
 
 
-def scorecard(
-    criteria: pd.DataFrame, tables: list[dict[str, Any]], region: str, lang: str
-) -> list[dict[str, Any]]:
-    """Per criteria set (title, version): for each judged table, the units that meet each
-    criterion about units; and for criteria about regions or organisations, their status in the
-    region (``met`` before ``not_met`` before ``insufficient_data``)."""
-    texts = criterion_texts(lang)
-    units = criteria[criteria["subject_type"].eq("unit")]
-    wanted = {tuple(t[k] for k in TABLE_KEY) for t in tables}
-    units = units[
-        pd.Series(
-            [tuple(r) in wanted for r in units[TABLE_KEY].itertuples(index=False)],
-            index=units.index,
-            dtype=bool,
-        )
+def class_results(criteria: pd.DataFrame, table: dict[str, Any], texts: pd.DataFrame) -> list:
+    """Per class criterion, the table's units that meet it (only units that may be classed)."""
+    rows = criteria[
+        criteria["subject_type"].eq("unit")
+        & criteria["measure"].astype(str).eq(table["measure"])
+        & criteria["classification"].astype(str).eq(table["classification"])
+        & pd.to_numeric(criteria["level"], errors="coerce").eq(table["level"])
+        & criteria["region_code"].astype(str).eq(table["region_code"])
+        & pd.to_numeric(criteria["year"], errors="coerce").eq(table["year"])
     ]
-    statuses: dict[tuple, pd.DataFrame] = {
-        key: part[["unit_code", "status"]]
-        for key, part in units.groupby(["criteria_set", "criterion_id", *TABLE_KEY], sort=False)
-    }
-    has_unit_rows = set(
-        zip(
-            criteria.loc[criteria["subject_type"].eq("unit"), "criteria_set"],
-            criteria.loc[criteria["subject_type"].eq("unit"), "criterion_id"],
-            strict=True,
-        )
-    )
-    sets = []
-    for set_id, set_texts in texts.groupby("criteria_set", sort=True):
-        rows = criteria[criteria["criteria_set"].eq(set_id)]
-        versions = rows["criteria_version"] if len(rows) else set_texts["criteria_version"]
-        by_table = []
-        unjudged = False
-        for table in tables:
-            key = tuple(table[k] for k in TABLE_KEY)
-            judged = []
-            seen = False
-            for _, t in set_texts.iterrows():
-                match = statuses.get((set_id, t["criterion_id"], *key))
-                if match is None:
-                    continue
-                seen = True
-                if match["status"].eq("insufficient_data").all():
-                    continue
-                met = set(match.loc[match["status"].eq("met"), "unit_code"])
-                judged.append(
-                    {"title": t["title"], "met": [u for u in table["units"] if u["code"] in met]}
-                )
-            if judged:
-                by_table.append({"table": table, "criteria": judged})
-            elif seen:
-                unjudged = True
-        others = []
-        for _, t in set_texts.iterrows():
-            if (set_id, t["criterion_id"]) in has_unit_rows:
-                continue
-            crit_rows = rows[rows["criterion_id"].eq(t["criterion_id"])]
-            here = crit_rows[crit_rows["region_code"].fillna("").isin([region, ""])]
-            status = next((s for s in STATUS_ORDER if here["status"].eq(s).any()), "")
-            others.append(
-                {
-                    "title": t["title"],
-                    "to_fill_in": t["text_status"] == "to_fill_in",
-                    "status": status,
-                }
-            )
-        sets.append(
+    codes = {str(u["code"]) for u in table["units"]}
+    out = []
+    for _, t in texts.iterrows():
+        match = rows[rows["criterion_id"].eq(t["criterion_id"])]
+        if match.empty or match["status"].eq("insufficient_data").all():
+            continue
+        met = set(match.loc[match["status"].eq("met"), "unit_code"].astype(str)) & codes
+        out.append(
             {
-                "id": set_id,
-                "title": set_texts["set_title"].iloc[0],
-                "version": str(versions.iloc[0]),
-                "tables": by_table,
-                "unjudged": unjudged,
-                "others": others,
+                "id": t["criterion_id"],
+                "title": t["title"],
+                "met": [u for u in table["units"] if str(u["code"]) in met],
             }
         )
-    return sets
+    return out
 
 
-def build(published: d.PublishedData, region: str, lang: str, date: str) -> Article:
-    ctx = base_context(published, region, lang)
+def balanced_results(published: d.PublishedData, region: str) -> list[dict[str, Any]]:
+    """The ``balanced_share`` criterion's latest judged result per table, the region's where it
+    has any, else the whole country's; the value read from the published indices."""
+    crit = published.criteria
+    rows = crit[crit["criterion_id"].eq("balanced_share") & crit["status"].isin(["met", "not_met"])]
+    area = region if rows["region_code"].eq(region).any() else d.COUNTRY
+    rows = rows[rows["region_code"].eq(area)]
+    out = []
+    for measure, part in rows.groupby("measure", sort=True, observed=True):
+        r = part.sort_values("year").iloc[-1]
+        key = d.TableKey(str(measure), str(r["classification"]), int(r["level"]))
+        idx = d.index_block(published.indices, key, area, int(r["year"]))
+        if idx["balanced"] is None:
+            continue
+        out.append(
+            {"measure": str(measure), "year": int(r["year"]), "status": r["status"], "idx": idx}
+        )
+    return sorted(out, key=lambda x: (-x["year"], x["measure"]))
+
+
+def other_status(criteria: pd.DataFrame, criterion: str, region: str) -> dict[str, Any]:
+    """A region or organisation criterion: its latest judged status in the region, else in the
+    whole country, else that it cannot be judged with these data."""
+    rows = criteria[criteria["criterion_id"].eq(criterion)]
+    for area in (region, d.COUNTRY, ""):
+        here = rows[
+            rows["region_code"].astype(str).replace({"nan": "", "None": "", "<NA>": ""}).eq(area)
+            & rows["status"].isin(["met", "not_met"])
+        ]
+        if len(here):
+            last = here.sort_values("year").iloc[-1]
+            return {"status": last["status"], "area": area, "year": last["year"]}
+    return {"status": "insufficient_data", "area": "", "year": None}
+
+
+def scorecard(
+    published: d.PublishedData, tables: list[dict[str, Any]], region: str, lang: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The criteria sets to publish, and the titles of the sets left out as placeholders."""
+    texts = criterion_texts(lang)
+    criteria = published.criteria
+    sets, pending = [], []
+    for set_id, set_texts in texts.groupby("criteria_set", sort=True):
+        public = set_texts[set_texts["text_status"].ne("to_fill_in")]
+        if public.empty:
+            pending.append(set_texts["set_title"].iloc[0])
+            continue
+        rows = criteria[criteria["criteria_set"].eq(set_id)]
+        versions = rows["criteria_version"] if len(rows) else set_texts["criteria_version"]
+        entry: dict[str, Any] = {
+            "id": set_id,
+            "title": set_texts["set_title"].iloc[0],
+            "version": str(versions.iloc[0]),
+            "tables": [],
+            "others": [],
+            "n_pending": int(len(set_texts) - len(public)),
+        }
+        class_texts = public[public["criterion_id"].isin(vocabulary()["classes"]["fi"].keys())]
+        for table in tables:
+            results = class_results(rows, table, class_texts)
+            if results:
+                entry["tables"].append({"table": table, "criteria": results})
+        for _, t in public.iterrows():
+            cid = t["criterion_id"]
+            if cid in set(class_texts["criterion_id"]):
+                continue
+            if cid == "toward_balance":
+                entry["others"].append(
+                    {
+                        "id": cid,
+                        "title": t["title"],
+                        "region": regional_criteria(published, region, lang),
+                        "country": regional_criteria(published, region, lang, d.COUNTRY),
+                    }
+                )
+            elif cid == "balanced_share":
+                entry["others"].append(
+                    {"id": cid, "title": t["title"], "results": balanced_results(published, region)}
+                )
+            else:
+                entry["others"].append(
+                    {"id": cid, "title": t["title"], **other_status(rows, cid, region)}
+                )
+        sets.append(entry)
+    return sets, pending
+
+
+def build(
+    published: d.PublishedData, region: str, lang: str, date: str, run_year: int | None = None
+) -> Article:
+    ctx = base_context(published, region, lang, run_year)
     tables = judged_tables(published, region, lang)
-    sets = scorecard(published.criteria, tables, region, lang)
-    chart_table = next((t for t in tables if len(t["units"]) >= 2), None)
+    sets, pending = scorecard(published, tables, region, lang)
+    chart_table = tables[0] if tables else None
+    criteria = regional_criteria(published, region, lang) if region != d.COUNTRY else []
     ctx.update(
         sets=sets,
+        pending=pending,
         tables=tables,
         chart_table=chart_table,
-        sources=sources_for(published, tables_used(tables)),
-        any_region_table=any(t["focus_is_region"] and len(t["units"]) >= 2 for t in tables),
+        story=framing.story_first(
+            framing.Finding("criterion_not_met", c["change_pp"], c)
+            for c in criteria
+            if c["status"] == "not_met"
+        ),
+        any_region_table=any(t["focus_is_region"] for t in tables),
     )
 
     def charts(module: Any) -> dict:
@@ -183,14 +213,14 @@ def build(published: d.PublishedData, region: str, lang: str, date: str) -> Arti
             "scorecard": women_men_bars(
                 pd.DataFrame([{"unit": u["name"], "women_share": u["share"]} for u in units]),
                 labels=(sexes["women"], sexes["men"]),
-                texts=chart_texts(
-                    module, "scorecard", sources_for(published, tables_used(chart_table)), lang
-                ),
+                texts=chart_texts(module, "scorecard", drawn_sources(published, units), lang),
                 lang=lang,
             )
         }
 
     return assemble(
+        published=published,
+        notes=live_notes(published, region, [{"focus_is_region": ctx["any_region_table"]}]),
         template=KIND,
         kind=KIND,
         slug_stem=SLUG[lang],

@@ -10,6 +10,8 @@ A page is served from a local HTTP server on 127.0.0.1 and loaded in Debian's he
 - requests to any other host, which are blocked (a published page must work offline) and
   reported, while links to other hosts (source tables, licence) are listed but not fetched;
 - axe-core violations of impact ``serious`` or ``critical``;
+- a page wider than the viewport (``document.documentElement.scrollWidth``): on a phone it
+  would scroll sideways;
 - a full-page screenshot under ``test-artifacts/`` kept as a test artefact.
 
 Use it from any test module through the session fixture ``browser`` (registered for the whole
@@ -120,6 +122,8 @@ class PageReport:
     accessibility: list[str] = field(default_factory=list)
     checked_links: list[str] = field(default_factory=list)
     external_links: list[str] = field(default_factory=list)
+    viewport_width: int = 1280
+    scroll_width: int = 0
 
     @property
     def problems(self) -> list[str]:
@@ -131,6 +135,11 @@ class PageReport:
                 for e in self.blocked_requests
             ),
             *(f"axe: {e}" for e in self.accessibility),
+            *(
+                [f"page is {self.scroll_width} px wide at a {self.viewport_width} px viewport"]
+                if self.scroll_width > self.viewport_width
+                else []
+            ),
         ]
 
     def assert_ok(self) -> None:
@@ -166,7 +175,9 @@ def check_page(browser: Any, url: str, name: str, *, viewport_width: int = 1280)
 
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     ARTIFACTS.mkdir(exist_ok=True)
-    report = PageReport(url=url, screenshot=ARTIFACTS / f"{name}.png")
+    report = PageReport(
+        url=url, screenshot=ARTIFACTS / f"{name}.png", viewport_width=viewport_width
+    )
     context = browser.new_context(viewport={"width": viewport_width, "height": 900})
     try:
         page = context.new_page()
@@ -187,6 +198,7 @@ def check_page(browser: Any, url: str, name: str, *, viewport_width: int = 1280)
         response = page.goto(url, wait_until="load")
         if response is None or response.status != 200:
             report.broken_links.append(f"{url} ({response.status if response else 'no answer'})")
+        report.scroll_width = int(page.evaluate("document.documentElement.scrollWidth"))
         page.screenshot(path=str(report.screenshot), full_page=True)
         links = sorted({urldefrag(urljoin(url, h))[0] for h in page.evaluate(_LINKS_JS)})
         for link in links:

@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from tests.collect import statfin_layouts as layouts
+
 ROOT = "https://pxweb.test/PxWeb/api/v1"
 
 
@@ -41,6 +43,19 @@ def cell_value(coords: tuple[str, ...]) -> int:
     return zlib.crc32("|".join(coords).encode()) % 5000
 
 
+def consistent_value(sex_axis: int) -> Callable[[tuple[str, ...]], int]:
+    """``cell_value``, with the sex total the sum of men and women, as in the real tables."""
+
+    def value(coords: tuple[str, ...]) -> int:
+        if coords[sex_axis] == "SSS":
+            men, women = list(coords), list(coords)
+            men[sex_axis], women[sex_axis] = "1", "2"
+            return cell_value(tuple(men)) + cell_value(tuple(women))
+        return cell_value(coords)
+
+    return value
+
+
 @dataclass
 class Table:
     folder: str
@@ -49,6 +64,22 @@ class Table:
     updated: str = "2025-06-03T05:00:00Z"
     value: Callable[[tuple[str, ...]], int | None] = cell_value
     status: Callable[[tuple[str, ...]], str] = lambda coords: ""
+    titles: dict[str, str] = field(default_factory=dict)  # lang → title, as in the listing
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles.get("fi") or self.table
+
+    def metadata(self, lang: str) -> dict[str, Any]:
+        """``GET …/{lang}/StatFin/{folder}/{table}.px``: texts in that language."""
+        out = []
+        for v in self.variables:
+            texts = v.get("texts", {})
+            value_texts = v.get("valueTextsByLang", {})
+            item = {k: x for k, x in v.items() if k not in ("texts", "valueTextsByLang")}
+            item["text"] = texts.get(lang, v["text"])
+            item["valueTexts"] = value_texts.get(lang, v["valueTexts"])
+            out.append(item)
+        return {"title": self.title(lang), "variables": out}
 
 
 @dataclass
@@ -110,7 +141,12 @@ class PxWebMock:
             return httpx.Response(200, json=self.config)
         if len(parts) == 3:  # lang/StatFin/folder
             listing = [
-                {"id": f"{t.table}.px", "type": "t", "text": t.table, "updated": t.updated}
+                {
+                    "id": f"{t.table}.px",
+                    "type": "t",
+                    "text": t.title(parts[0]),
+                    "updated": t.updated,
+                }
                 for t in self.tables.values()
                 if t.folder == parts[2]
             ]
@@ -120,7 +156,7 @@ class PxWebMock:
             return httpx.Response(404, text="Not Found")
         table = self.tables[key]
         if request.method == "GET":
-            return httpx.Response(200, json={"title": key, "variables": table.variables})
+            return httpx.Response(200, json=table.metadata(parts[0]))
         return self._query(table, json.loads(body))
 
     def _query(self, table: Table, query: dict[str, Any]) -> httpx.Response:
@@ -165,35 +201,22 @@ class PxWebMock:
         return httpx.Response(200, json=doc)
 
 
-def variable(code: str, values: list[str], texts: list[str] | None = None, **extra: Any) -> dict:
-    return {"code": code, "text": code, "values": values, "valueTexts": texts or values, **extra}
-
-
-def occupation_codes_115s() -> list[str]:
-    """184 AML-style codes at levels 1–3, as many as the real 115s has."""
-    level1 = [str(d) for d in range(10)] + ["X"]
-    level2 = [f"{d}{e}" for d in range(10) for e in range(1, 5)] + ["XX"]
-    level3 = [*[f"{c}{f}" for c in level2[:-1] for f in range(1, 5)][:131], "XXX"]
-    return level1 + level2 + level3
+def _table(layout: dict[str, Any]) -> Table:
+    sex_axis = next(i for i, v in enumerate(layout["variables"]) if v["code"].startswith("suku"))
+    return Table(**layout, value=consistent_value(sex_axis))
 
 
 def table_115s(years: int = 14, area_code: str = "alue_28_20250101") -> Table:
-    regions = ["SSS"] + [
-        f"MK{n:02d}" for n in (1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21)
-    ]
-    return Table(
-        "tyokay",
-        "115s",
-        [
-            variable("ammatti_104_20161021", ["SSSSS", *occupation_codes_115s()], elimination=True),
-            variable(area_code, regions, elimination=True),
-            variable(
-                "sukupuoli_9_20180101",
-                ["SSS", "1", "2"],
-                ["Yhteensä", "Miehet", "Naiset"],
-                elimination=True,
-            ),
-            variable("timeperiod_y", [str(2010 + i) for i in range(years)], time=True),
-            variable("contentscode", ["tyokay-tyolliset2"], ["Työlliset"]),
-        ],
-    )
+    return _table(layouts.layout_115s(years=years, area_code=area_code))
+
+
+def table_115q(years: int = 14) -> Table:
+    return _table(layouts.layout_115q(years=years))
+
+
+def table_12br(years: int = 4) -> Table:
+    return _table(layouts.layout_12br(years=years))
+
+
+def table_standin_12bd(years: int = 2) -> Table:
+    return _table(layouts.layout_standin_12bd(years=years))

@@ -13,7 +13,7 @@ from assets.collect.harmonise import statfin_frame
 from assets.collect.http import RetryPolicy, SourceError
 from assets.collect.statfin import StatFinClient, cell_count, plan_queries
 from tests.collect.fixtures import spec_115s
-from tests.collect.pxweb_mock import ROOT, PxWebMock, cell_value, table_115s
+from tests.collect.pxweb_mock import ROOT, PxWebMock, table_115s
 
 FAST = RetryPolicy(attempts=4, backoff_s=1.0, max_backoff_s=8.0, max_retry_after_s=120.0)
 
@@ -37,21 +37,22 @@ def client_for(service: PxWebMock, **kw) -> StatFinClient:
     )
 
 
-def test_a_154560_cell_query_is_split_under_the_limit_and_reassembled_exactly(service):
+def test_a_153720_cell_query_is_split_under_the_limit_and_reassembled_exactly(service):
     exchanges = client_for(service).fetch_table(spec_115s())
     queries = service.data_requests()
     sizes = [
         cell_count([(q["code"], q["selection"]["values"]) for q in body["query"]])
         for body in queries
     ]
-    assert sum(sizes) == 184 * 20 * 3 * 14 == 154_560
-    assert len(sizes) == 2 and max(sizes) <= 120_000  # 10 years (110 400 cells) + 4 years
+    assert sum(sizes) == 183 * 20 * 3 * 14 == 153_720
+    assert len(sizes) == 2 and max(sizes) <= 120_000  # 10 years (109 800 cells) + 4 years
     frame = statfin_frame(spec_115s(), exchanges)
-    assert len(frame) == 154_560
+    assert len(frame) == 153_720
     keys = ["ammatti_104_20161021", "alue_28_20250101", "sukupuoli_9_20180101", "timeperiod_y"]
     assert not frame.duplicated(keys).any()
     coords = zip(*(frame[k] for k in [*keys, "contentscode"]), strict=True)
-    assert [int(v) for v in frame["value"]] == [cell_value(c) for c in coords]
+    value = service.tables["tyokay/115s"].value  # totals are men + women, as in the real table
+    assert [int(v) for v in frame["value"]] == [value(c) for c in coords]
 
 
 def test_plan_splits_years_first_and_recurses_when_one_year_is_too_big():
@@ -86,7 +87,7 @@ def test_limits_come_from_the_services_config(service):
         cell_count([(q["code"], q["selection"]["values"]) for q in body["query"]])
         for body in service.data_requests()
     ]
-    assert max(sizes) <= 50_000 and sum(sizes) == 154_560
+    assert max(sizes) <= 50_000 and sum(sizes) == 153_720
     times = sorted(t for t, *_ in service.log)
     assert max(sum(1 for u in times if t <= u < t + 30) for t in times) <= 10
 
@@ -138,7 +139,9 @@ def test_timeouts_are_retried(service):
 
 def test_timeouts_every_time_fail_with_a_message(service):
     service.fail_next(*["timeout"] * 4)
-    with pytest.raises(SourceError, match=r"tyokay/115s: the request timed out \(after 4 attempts"):
+    with pytest.raises(
+        SourceError, match=r"tyokay/115s: no answer within the timeout .* \(after 4 attempts"
+    ):
         client_for(service).metadata(spec_115s(), "fi")
 
 
@@ -149,7 +152,7 @@ def test_a_truncated_body_is_fetched_again(service):
     client.metadata(spec_115s(), "fi")
     service.fail_next("truncated")
     exchanges = client.fetch_table(spec_115s())
-    assert len(statfin_frame(spec_115s(), exchanges)) == 154_560
+    assert len(statfin_frame(spec_115s(), exchanges)) == 153_720
 
 
 def test_always_truncated_fails_saying_so(service):
@@ -157,7 +160,7 @@ def test_always_truncated_fails_saying_so(service):
     client.limits()
     client.check_listed(spec_115s())
     service.fail_next(*["truncated"] * 8)
-    with pytest.raises(SourceError, match=r"tyokay/115s.*not valid JSON \(truncated\).*retry"):
+    with pytest.raises(SourceError, match=r"tyokay/115s.*not valid JSON.*cut off — retry"):
         client.fetch_table(spec_115s())
 
 
@@ -174,13 +177,23 @@ def test_a_changed_variable_code_is_found_by_its_prefix(service):
     assert "alue_29_20270101" in codes and "alue_28_20250101" not in codes
 
 
-def test_a_variable_that_disappeared_fails_naming_the_config(service):
+def test_a_renamed_variable_code_is_found_by_its_unambiguous_text(service):
+    service.add(table_115s(years=2, area_code="maakunta_1_20270101"))
+    client_for(service).fetch_table(spec_115s())
+    asked = {q["code"] for q in service.data_requests()[0]["query"]}
+    assert "maakunta_1_20270101" in asked  # its text is still "Alue" (fi), "Område", "Area"
+
+
+def test_a_variable_that_disappeared_fails_naming_the_codes_seen(service):
     table = table_115s(years=2, area_code="maakunta_1_20270101")
+    area = next(v for v in table.variables if v["code"] == "maakunta_1_20270101")
+    area["text"], area["texts"] = "Maakunta", {"fi": "Maakunta", "sv": "Landskap", "en": "Region"}
     service.add(table)
     with pytest.raises(SourceError) as err:
         client_for(service).fetch_table(spec_115s())
-    assert "no variable code starts with 'alue'" in str(err.value)
-    assert "update the prefix in data/sources/statfin.yaml" in str(err.value)
+    assert "no variable is named 'alue' by code or text" in str(err.value)
+    assert "maakunta_1_20270101" in str(err.value)
+    assert "full code in data/sources/statfin.yaml" in str(err.value)
 
 
 def test_a_table_missing_from_the_listing_fails_naming_the_listing(service):

@@ -88,3 +88,31 @@ def smtp_server() -> Iterator[tuple[MailSink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+UI = "https://dagster.example.org"
+ALERT_ENV = (
+    "TASAPAINO_ALERT_WEBHOOK_URL",
+    "TASAPAINO_ALERT_SMTP_HOST",
+    "TASAPAINO_ALERT_SMTP_PORT",
+    "TASAPAINO_ALERT_SMTP_TLS",
+    "TASAPAINO_ALERT_SMTP_USER",
+    "TASAPAINO_ALERT_SMTP_PASSWORD",
+    "TASAPAINO_ALERT_EMAIL_FROM",
+    "TASAPAINO_ALERT_EMAIL_TO",
+    "TASAPAINO_UI_URL",
+)
+
+
+@pytest.fixture
+def alert_env(monkeypatch, webhook, smtp_server):
+    for name in ALERT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    _, port = smtp_server
+    monkeypatch.setenv("TASAPAINO_ALERT_WEBHOOK_URL", webhook.url)
+    monkeypatch.setenv("TASAPAINO_ALERT_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TASAPAINO_ALERT_SMTP_PORT", str(port))
+    monkeypatch.setenv("TASAPAINO_ALERT_SMTP_TLS", "none")
+    monkeypatch.setenv("TASAPAINO_ALERT_EMAIL_FROM", "pipeline@example.org")
+    monkeypatch.setenv("TASAPAINO_ALERT_EMAIL_TO", "maintainer@example.org, backup@example.org")
+    monkeypatch.setenv("TASAPAINO_UI_URL", UI)

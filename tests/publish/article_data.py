@@ -116,6 +116,8 @@ def synthetic_sources(counts: pd.DataFrame) -> pd.DataFrame:
             "men_derived": False,
             "file": "",
             "file_sha256": "",
+            "status": "current",
+            "note": "",
         }
         for table, measure in sorted(
             set(zip(counts["source_table"], counts["measure"], strict=True))

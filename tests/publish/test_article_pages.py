@@ -19,7 +19,7 @@ PAGES = (
     ("sv", "fields"),
     ("en", "scorecard"),
     ("fi", "campaigns"),
-    ("fi", "changes"),
+    ("fi", "scorecard"),
 )
 
 
@@ -39,11 +39,23 @@ def articles(published) -> list[Article]:
 
 
 @pytest.fixture(scope="module")
-def dist(articles, release_datasets, sources, tmp_path_factory):
-    """A release holding the articles, so that their data links answer too."""
+def dist(articles, published, release_datasets, sources, tmp_path_factory):
+    """A release holding the articles and every language's overview (which the others link to
+    for the method note), so that their data and method links answer too."""
     root = tmp_path_factory.mktemp("dist")
+    overviews = [
+        a
+        for a in build_articles(
+            published, region="MK17", types=("overview",), date=RUN_DATE.isoformat()
+        )
+        if a.root not in {b.root for b in articles}
+    ]
     files = bundle.build(
-        release_datasets, sources, files_of(articles), run_date=RUN_DATE, code_version="test"
+        release_datasets,
+        sources,
+        files_of([*articles, *overviews]),
+        run_date=RUN_DATE,
+        code_version="test",
     )
     write_release(root, bundle.release_id(release_datasets["counts"], RUN_DATE), files)
     return root
@@ -73,7 +85,15 @@ def test_html_is_standalone_and_in_the_article_language(articles):
 
 def test_templates_escape_html_and_markdown_drops_raw_html():
     page = environment("fi").get_template("article.html.j2")
-    html = page.render(lang="fi", title="<script>x</script>", summary="a & b", body="")
+    html = page.render(
+        lang="fi",
+        title="<script>x</script>",
+        summary="a & b",
+        body="",
+        words={"other_languages": "x", "data_page": "y"},
+        data_page="../../../index.html",
+        alternates=[],
+    )
     assert "&lt;script&gt;" in html and "a &amp; b" in html
     article = Article("fi", "x", "overview", "t", "s", "2026-11-28", [], "<b>raw</b> text")
     assert "<b>" not in article.html and "&lt;b&gt;raw&lt;/b&gt;" in article.html

@@ -67,11 +67,11 @@ def bundled(bundled_published):
 @pytest.mark.parametrize("code", sorted(FINNISH_FORMS))
 def test_every_region_is_inflected_in_a_finnish_article(bundled, code):
     (article,) = build_articles(bundled, region=code, langs=("fi",), types=("overview",))
-    name, inessive, genitive, elative = FINNISH_FORMS[code]
+    name, inessive, genitive, _ = FINNISH_FORMS[code]
     assert article.title == f"Naiset ja miehet eri aloilla: {name} ja koko maa"
     assert f"ovat {inessive} ja koko maassa" in article.summary
-    assert f"joten {genitive} lukuja ei voi niistä laskea" in article.body
-    assert f"kertoo luvut myös {elative}." in article.body
+    assert f"{genitive} aineistossa on vain kokonaislukuja" in article.body
+    assert f"lukuja {genitive} eri ammateista" in article.body
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,8 @@ def regional():
 
 @pytest.fixture(scope="module")
 def regional_articles(regional):
-    return build_articles(regional, region="MK17", date="2026-11-28")
+    # The synthetic tables end in 2023: a run in 2024 still writes the "what changed" article.
+    return build_articles(regional, region="MK17", date="2024-06-01")
 
 
 def test_every_type_is_written_for_mk17_from_regional_tables(regional, regional_articles):
@@ -101,13 +102,13 @@ def test_every_type_is_written_for_mk17_from_regional_tables(regional, regional_
     ]["value"].iloc[0]
     overview = fi["eriytyminen-pohjois-pohjanmaa"]
     assert f"erilaisuusindeksi D oli Pohjois-Pohjanmaalla {fmt_index(d)}" in overview
-    assert "Koko maassa D oli samana vuonna" in overview
+    assert f"Erilaisuusindeksi D oli Pohjois-Pohjanmaalla {fmt_index(d)} ja koko maassa" in overview
     assert "tasapaino run --source live" not in overview
     fields = fi["koulutusalat-pohjois-pohjanmaa"]
-    assert "Naisten osuus oli Pohjois-Pohjanmaalla" in fields
+    assert "Pohjois-Pohjanmaalla naisten osuus oli" in fields
     care = fi["pojat-hoitoalalle-pohjois-pohjanmaa"]
     assert "**Terveydenhuollon erityisasiantuntijat, 2023:** Pohjois-Pohjanmaalla naisia" in care
-    assert "eli miesten osuus" in care
+    assert "Miesten osuus" in care
     changes = fi["mita-muuttui-pohjois-pohjanmaa"]
     assert "Vuodesta 2022 vuoteen 2023" in changes and "Pohjois-Pohjanmaalla" in changes
     # Occupations' D fell 0,372 → 0,320 → 0,290: a new low. The field tables' D moved by less

@@ -14,13 +14,15 @@ from publish.numbers import NBSP
 from tests.publish.number_check import allowed_numbers, unpublished_numbers
 
 LANGS = ("fi", "sv", "en")
+# The bundled data's newest year is 2019: no "what changed" article in 2026
+# (test_article_framing.py, test_no_what_changed_article_when_the_newest_year_is_over_two…).
+NOT_STALE = tuple(k for k in ARTICLE_TYPES if k != "changes")
 EXPECTED_SLUGS = {
     "fi": {
         "eriytyminen-pohjois-pohjanmaa",
         "koulutusalat-pohjois-pohjanmaa",
         "pojat-hoitoalalle-pohjois-pohjanmaa",
         "tytot-ja-teknologia-pohjois-pohjanmaa",
-        "mita-muuttui-pohjois-pohjanmaa",
         "tasa-arvokriteerit-pohjois-pohjanmaa",
     },
     "sv": {
@@ -28,7 +30,6 @@ EXPECTED_SLUGS = {
         "utbildningsomraden-norra-osterbotten",
         "pojkar-till-vardbranschen-norra-osterbotten",
         "flickor-och-teknik-norra-osterbotten",
-        "vad-har-forandrats-norra-osterbotten",
         "jamstalldhetskriterier-norra-osterbotten",
     },
     "en": {
@@ -36,7 +37,6 @@ EXPECTED_SLUGS = {
         "fields-of-education-north-ostrobothnia",
         "boys-into-care-north-ostrobothnia",
         "girls-and-technology-north-ostrobothnia",
-        "what-changed-north-ostrobothnia",
         "equality-criteria-north-ostrobothnia",
     },
 }
@@ -67,14 +67,12 @@ def test_every_type_in_every_language_for_mk17(mk17):
     assert {(a.lang, a.slug) for a in mk17} == {
         (lang, slug) for lang, slugs in EXPECTED_SLUGS.items() for slug in slugs
     }
-    assert {a.kind for a in mk17} == set(ARTICLE_TYPES)
+    assert {a.kind for a in mk17} == set(NOT_STALE)
 
 
 def test_every_type_in_every_language_for_the_whole_country(country):
-    assert len(country) == len(LANGS) * (len(ARTICLE_TYPES) + 1)  # two campaign spotlights
-    assert {(a.lang, a.kind) for a in country} == {
-        (lang, k) for lang in LANGS for k in ARTICLE_TYPES
-    }
+    assert len(country) == len(LANGS) * (len(NOT_STALE) + 1)  # two campaign spotlights
+    assert {(a.lang, a.kind) for a in country} == {(lang, k) for lang in LANGS for k in NOT_STALE}
     fi_titles = {a.title for a in country if a.lang == "fi"}
     assert "Naiset ja miehet eri aloilla koko maassa" in fi_titles
 
@@ -103,20 +101,27 @@ def test_every_chart_has_alt_text_in_the_article_language(mk17, country):
 
 def test_mk17_articles_state_what_the_bundled_data_cannot_show(mk17):
     fi = {a.kind: a.body for a in mk17 if a.lang == "fi"}
-    for kind in ARTICLE_TYPES:
-        assert "tasapaino run --source live" in fi[kind], kind
-        assert "Pohjois-Pohjanmaalta" in fi[kind] or "Pohjois-Pohjanmaan" in fi[kind]
+    for kind in NOT_STALE:
+        assert "tasapaino run" not in fi[kind], kind
+        assert "luvut ovat koko maasta" in fi[kind], kind
+    for article in mk17:
+        # What a live run adds is a note for the maintainer, in the front matter only.
+        (note,) = front_matter(article.markdown)["maintainer_notes"]
+        assert "tasapaino run --source live" in note and "MK17" in note
     en = {a.kind: a.body for a in mk17 if a.lang == "en"}
-    assert "none have been estimated" in en["overview"]
+    assert "so those figures are for Finland as a whole" in en["overview"]
 
 
-def test_what_the_region_data_shows_is_reported_with_the_rule_words(mk17):
+def test_what_the_region_data_shows_is_reported_with_the_rule_words(mk17, bundled_published):
     overview = next(a for a in mk17 if a.lang == "fi" and a.kind == "overview").body
     # 2019: 4 950 women of 8 451 students = 58,6 %; 2012: 4 522 of 7 905 = 57,2 %
     # (../shared/data/README.md, files 8–11); +1,4 points is over the 0,5-point tolerance.
     assert f"naisia 4{NBSP}950 ja miehiä 3{NBSP}501, naisten osuus 58,6{NBSP}%" in overview
     assert f"Vuodesta 2012 osuus kasvoi (57,2{NBSP}% → 58,6{NBSP}%)" in overview
-    changes = next(a for a in mk17 if a.lang == "fi" and a.kind == "changes").body
+    (changes,) = build_articles(
+        bundled_published, region="MK17", langs=("fi",), types=("changes",), date="2021-01-15"
+    )
+    changes = changes.body
     # 2018 → 2019: 58,2 % → 58,6 %, a change of 0,4 points: within the tolerance.
     assert (
         f"naisten osuus pysyi ennallaan vuodesta 2018 vuoteen 2019 (58,2{NBSP}% → 58,6{NBSP}%)"
@@ -129,6 +134,9 @@ def test_scorecard_names_each_criteria_set_and_version(mk17, published):
     for set_id, version in set(
         zip(published.criteria["criteria_set"], published.criteria["criteria_version"], strict=True)
     ):
+        if set_id == "osmo2-equality":  # every text a placeholder: left out, named as pending
+            assert "OSMO2-hankkeen" in scorecard and f"versio {version}" not in scorecard
+            continue
         assert f"versio {version}" in scorecard, set_id
     # 2015, wage earners in families: 182 400 of 337 954 professionals are women (54,0 %).
     assert re.search(r"\| Tasa-ala \(40–60 % naisia\) \| [^|]*Erityisasiantuntijat", scorecard)
@@ -141,7 +149,7 @@ def test_finnish_text_has_no_english_or_broken_letters(mk17, country):
     for article in [*mk17, *country]:
         if article.lang != "fi":
             continue
-        text = article.markdown.split("## Lähteet")[0]
+        text = article.body.split("## Lähteet")[0]  # the front matter's notes are English
         assert not english.search(text.replace("Karmel–MacLachlan", "")), (
             article.root,
             english.search(text).group(0),
@@ -176,4 +184,4 @@ def test_revised_figures_are_reported_with_old_and_new_values(bundled_published)
     )
     assert not unpublished_numbers(fi.markdown, "fi", allowed_numbers(revised))
     (same,) = build_articles(bundled_published, region="MK17", langs=("fi",), types=("changes",))
-    assert "julkaistuja lukuja ei ole korjattu" in same.body
+    assert "Tämä on ensimmäinen julkaisu, joten korjattuja lukuja ei ole." in same.body
