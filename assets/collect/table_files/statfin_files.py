@@ -27,6 +27,7 @@ import pandas as pd
 from assets.collect.classifications import code_level, is_total_code, load_classification
 from assets.collect.harmonise import statfin_counts
 from assets.collect.http import Exchange, SourceError
+from assets.collect.statfin import Variable, find_variable, match_value, variable_name
 from assets.collect.table_files.cube import Cube, Dim, TableFileError
 from assets.collect.tables import StatFinTable
 
@@ -48,17 +49,7 @@ TEXTS = {
     "alue": ("alue", "område", "region", "area"),
     "contentscode": ("tiedot", "uppgifter", "information", "data"),
 }
-_STAMP = re.compile(r"_\d")
-_TIME_CODE = re.compile(r"timeperiod_[ymqwd]", re.IGNORECASE)
 _LONG_ID = re.compile(r"statfin_([a-z0-9]+)_pxt_([a-z0-9]+)", re.IGNORECASE)
-
-
-def variable_name(code: str) -> str:
-    """A variable code's name segment: the part before the first ``_<digits>`` version stamp
-    (``ammatti_104_20161021`` → ``ammatti``), ``timeperiod_y`` → ``timeperiod``; a code without
-    a stamp is its own name. Case-folded, as older tables capitalise (``Sukupuoli``)."""
-    name = _STAMP.split(code, maxsplit=1)[0]
-    return "timeperiod" if _TIME_CODE.fullmatch(name) else name.casefold()
 
 
 @dataclass(frozen=True)
@@ -163,41 +154,65 @@ def _normal_title(title: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" ,.")
 
 
-def _find(cube: Cube, wanted: str, *, time: bool = False) -> Dim:
-    by_code = [
-        d for d in cube.dims if wanted.casefold() in (d.code.casefold(), variable_name(d.code))
+def _find(cube: Cube, wanted: str, spec: StatFinTable) -> Dim:
+    """The file's variable for a configured name, matched as a live run matches the API's
+    metadata (``statfin.find_variable``: the code's name segment exactly, else the one variable
+    whose fi/sv/en text is the name). A file's own texts (``Ammattiryhmä``, ``Kön``) are given
+    the configured name they stand for, since a CSV export and an old PX file carry no codes."""
+    variables = [
+        Variable(
+            code=d.code,
+            text=d.name,
+            values=tuple(d.values),
+            value_texts=tuple(next(iter(d.texts.values()))),
+            elimination=False,
+            time=d.time,
+        )
+        for d in cube.dims
     ]
-    if len(by_code) == 1:
-        return by_code[0]
-    if len(by_code) > 1:
-        raise _Unmet(f"{len(by_code)} variables are named '{wanted}'")
-    texts = {wanted.casefold(), *TEXTS.get(wanted.casefold(), ())}
-    by_text = [d for d in cube.dims if texts & {t.casefold().strip() for t in d.names.values()}]
-    if len(by_text) == 1:
-        return by_text[0]
-    if not by_text and time:
-        flagged = [d for d in cube.dims if d.time]
-        if len(flagged) == 1:
-            return flagged[0]
-    if by_text:
-        raise _Unmet(f"{len(by_text)} variables have a text of '{wanted}'")
-    raise _Unmet(f"no variable '{wanted}'")
+    try:
+        found = find_variable(variables, wanted, table=spec.id, texts=_texts(cube))
+    except SourceError:
+        named = [d.code for d in cube.dims if variable_name(d.code) == wanted.casefold()]
+        if len(named) > 1:
+            raise _Unmet(
+                f"{len(named)} variables are named '{wanted}' ({', '.join(named)})"
+            ) from None
+        raise _Unmet(
+            f"no variable '{wanted}' by code or by its Finnish, Swedish or English text"
+        ) from None
+    return next(d for d in cube.dims if d.code == found.code)
 
 
-def _versioned(values: Sequence[str], wanted: str) -> str | None:
-    """``wanted`` itself, or the one value that is ``wanted`` with a version digit appended
-    (StatFin renamed ``tyokay-tyolliset`` to ``tyokay-tyolliset2``)."""
-    if wanted in values:
-        return wanted
-    found = [v for v in values if re.fullmatch(re.escape(wanted) + r"\d+", v)]
-    return found[0] if len(found) == 1 else None
+def _texts(cube: Cube) -> dict[str, list[str]]:
+    """Each variable's texts in every language, plus the configured names they stand for."""
+    out = {}
+    for d in cube.dims:
+        own = {t.casefold().strip() for t in d.names.values()}
+        aliases = [name for name, words in TEXTS.items() if own & set(words)]
+        if d.time:
+            aliases.append("timeperiod")
+        if d.content:
+            aliases.append("contentscode")
+        out[d.code] = [*d.names.values(), *dict.fromkeys(aliases)]
+    return out
+
+
+def _content_code(dim: Dim, wanted: str, spec: StatFinTable) -> str | None:
+    """``statfin.match_value``: ``wanted`` itself, or the one value that is ``wanted`` with a
+    version digit appended (``tyokay-tyolliset`` finds ``tyokay-tyolliset2``)."""
+    variable = Variable(dim.code, dim.name, tuple(dim.values), tuple(dim.values), False, dim.time)
+    try:
+        return match_value(variable, wanted, spec, "contents")
+    except SourceError:
+        return None
 
 
 def _contents(cube: Cube, spec: StatFinTable, candidates: Sequence[StatFinTable]) -> tuple:
     """(dim or None, index) of the configured content; a file without codes (a CSV export) can
     only serve a table whose configured pairs all read the same content."""
     try:
-        dim = _find(cube, "contentscode")
+        dim = _find(cube, "contentscode", spec)
     except _Unmet:
         flagged = [d for d in cube.dims if d.content]
         dim = flagged[0] if len(flagged) == 1 else None
@@ -219,7 +234,7 @@ def _contents(cube: Cube, spec: StatFinTable, candidates: Sequence[StatFinTable]
         if len(dim.values) == 1:
             return dim, 0
         raise _Unmet(f"the file has {len(dim.values)} contents and none is configured")
-    code = _versioned(dim.values, spec.contents)
+    code = _content_code(dim, spec.contents, spec)
     if code is None:
         raise _Unmet(f"no content '{spec.contents}' in {dim.label()} ({', '.join(dim.values)})")
     return dim, dim.values.index(code)
@@ -230,7 +245,7 @@ def _plan(cube: Cube, spec: StatFinTable, candidates: Sequence[StatFinTable]) ->
     roles = {"unit": spec.unit, "sex": spec.sex, "time": spec.time}
     if spec.region:
         roles["region"] = spec.region
-    found = {role: _find(cube, n, time=role == "time") for role, n in roles.items()}
+    found = {role: _find(cube, n, spec) for role, n in roles.items()}
     if len({id(d) for d in found.values()}) < len(found):
         raise _Unmet("one variable answers two of unit, sex, time and region")
     content, content_index = _contents(cube, spec, candidates)
@@ -238,11 +253,10 @@ def _plan(cube: Cube, spec: StatFinTable, candidates: Sequence[StatFinTable]) ->
     if content is not None:
         pinned[id(content)] = content_index
     for var, value in spec.fixed.items():
-        dim = _find(cube, var)
-        code = _versioned(dim.values, value)
-        if code is None:
+        dim = _find(cube, var, spec)
+        if value not in dim.values:  # exactly, as a live run: SS is not SSS, 1 is not 12
             raise _Unmet(f"{dim.label()} has no value '{value}' ({', '.join(dim.values[:12])})")
-        pinned[id(dim)] = dim.values.index(code)
+        pinned[id(dim)] = dim.values.index(value)
 
     picks: dict[str, tuple[Dim, list[int]]] = {}
     unit, sex, time = found["unit"], found["sex"], found["time"]
@@ -289,8 +303,10 @@ def _plan(cube: Cube, spec: StatFinTable, candidates: Sequence[StatFinTable]) ->
 
 
 def _unit_codes(dim: Dim, spec: StatFinTable) -> list[str]:
-    """The unit codes; a CSV label without a leading code is looked up by name (fi/sv/en) in
-    the configured classification, and one that matches nothing is refused, never dropped."""
+    """The unit codes. A CSV label led by its code (``211 Luonnontieteiden …``) gives that code
+    (the bundled classification lists only the upper levels, the level follows from the code);
+    a label without one is looked up by name (fi/sv/en) in the configured classification, and
+    one that matches nothing is refused, never dropped."""
     if dim.coded:
         return list(dim.values)
     try:
@@ -306,7 +322,7 @@ def _unit_codes(dim: Dim, spec: StatFinTable) -> list[str]:
     }
     out = []
     for code, text in zip(dim.values, next(iter(dim.texts.values())), strict=True):
-        if is_total_code(code) or code in codes:
+        if is_total_code(code) or code in codes or code != text.strip():
             out.append(code)
         elif text.casefold().strip() in names:
             out.append(names[text.casefold().strip()])
@@ -393,28 +409,28 @@ def _exchanges(
         body = json.dumps({"title": cube.title, "variables": variables}, ensure_ascii=False)
         out.append(
             Exchange(
-                "statfin",
-                spec.id,
-                f"metadata-{lang}",
-                "GET",
-                url,
-                None,
-                200,
-                body.encode("utf-8"),
-                retrieved_at,
+                source="statfin",
+                table=spec.id,
+                kind=f"metadata-{lang}",
+                method="GET",
+                url=url,
+                request_body=None,
+                status=200,
+                body=body.encode("utf-8"),
+                retrieved_at=retrieved_at,
             )
         )
     out.append(
         Exchange(
-            "statfin",
-            spec.id,
-            "data",
-            "POST",
-            url,
-            json.dumps(query, ensure_ascii=False),
-            200,
-            json.dumps(jsonstat, ensure_ascii=False).encode("utf-8"),
-            retrieved_at,
+            source="statfin",
+            table=spec.id,
+            kind="data",
+            method="POST",
+            url=url,
+            request_body=json.dumps(query, ensure_ascii=False),
+            status=200,
+            body=json.dumps(jsonstat, ensure_ascii=False).encode("utf-8"),
+            retrieved_at=retrieved_at,
         )
     )
     return out

@@ -152,15 +152,15 @@ def vipunen_tables(
         )
     )
     exchange = Exchange(
-        "vipunen",
-        spec.id,
-        "data",
-        "GET",
-        f"file:{name}",
-        None,
-        200,
-        json.dumps(records, ensure_ascii=False, default=str).encode("utf-8"),
-        retrieved_at,
+        source="vipunen",
+        table=spec.id,
+        kind="data",
+        method="GET",
+        url=f"file:{name}",
+        request_body=None,
+        status=200,
+        body=json.dumps(records, ensure_ascii=False, default=str).encode("utf-8"),
+        retrieved_at=retrieved_at,
     )
     try:
         return [(spec, vipunen_counts(used, [exchange]))]
