@@ -47,9 +47,10 @@ Entries = dict[tuple[str, str | None, tuple[str, ...]], list[str] | str]
 
 
 def looks_like_px(data: bytes) -> bool:
-    """PX files start with a keyword entry and hold a DATA entry."""
+    """PX files start with a keyword entry (``CHARSET="ANSI";``), which no CSV export does; a
+    cut-off PX file is still read as PX, so its error says what is missing."""
     head = data.lstrip(b"\xef\xbb\xbf")[:200]
-    return bool(_PX_START.match(head)) and b"DATA" in data
+    return bool(_PX_START.match(head))
 
 
 def decode_px(data: bytes, name: str) -> str:
