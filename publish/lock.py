@@ -195,4 +195,3 @@ def release_lock(
                 os.unlink(path)
     finally:
         os.close(fd)
-
