@@ -191,14 +191,18 @@ SEGREGATION_INDICES = Contract(
         Column(
             "ci_low",
             "float64",
-            "lower bound of the 95 % bootstrap interval",
-            "95 %:n bootstrap-luottamusvälin alaraja",
+            "lower bound of the 95 % interval of 200 multinomial bootstrap resamples: chance "
+            "variation of register counts, not survey sampling error",
+            "200 multinomiaalisen bootstrap-uudelleenotoksen 95 %:n vaihteluvälin alaraja: "
+            "rekisteriluvun satunnaisvaihtelu, ei otantavirhe",
         ),
         Column(
             "ci_high",
             "float64",
-            "upper bound of the 95 % bootstrap interval",
-            "95 %:n bootstrap-luottamusvälin yläraja",
+            "upper bound of the 95 % interval of 200 multinomial bootstrap resamples: chance "
+            "variation of register counts, not survey sampling error",
+            "200 multinomiaalisen bootstrap-uudelleenotoksen 95 %:n vaihteluvälin yläraja: "
+            "rekisteriluvun satunnaisvaihtelu, ei otantavirhe",
         ),
         Column("n_units", "Int64", "units in the index", "indeksissä mukana olevat yksiköt"),
         Column("n_women", "Int64", "women in those units", "naiset näissä yksiköissä"),

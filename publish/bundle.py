@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
 from assets.contracts import ALL, SOURCES, Contract
-from publish import changelog, datapackage, method_changes, site
+from publish import changelog, codelists, datapackage, key_figures, method_changes, site
 from publish.dataset_metadata import dataset_meta, package_meta
 from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
@@ -67,16 +68,65 @@ def sources_list(catalog: pd.DataFrame) -> list[dict[str, str]]:
     return list(seen.values())
 
 
-def _write_dataset(sink: Sink, name: str, df: pd.DataFrame, contract: Contract) -> dict:
-    """The dataset's CSV, Excel CSV and Parquet files, written in one pass; its resource."""
+def _write_dataset(sink: Sink, name: str, df: pd.DataFrame, contract: Contract) -> list[dict]:
+    """The dataset's CSV, Excel CSV and Parquet files, written in one pass; their resources."""
     meta = dataset_meta(name)
+    if name == "segregation_indices":  # what the intervals are, where the data is described
+        meta = replace(
+            meta,
+            description={
+                lang: f"{text} {codelists.interval_note(lang)}"
+                for lang, text in meta.description.items()
+            },
+        )
     paths = (f"data/{name}.csv", f"data/{name}_excel.csv", f"data/{name}.parquet")
     with sink.open(paths[0]) as csv, sink.open(paths[1]) as excel, sink.open(paths[2]) as parquet:
         write_dataset(
-            df, contract, meta.codes, meta.description, csv=csv, excel_csv=excel, parquet=parquet
+            df,
+            contract,
+            meta.codes,
+            meta.description,
+            csv=csv,
+            excel_csv=excel,
+            parquet=parquet,
+            excel_decimals=codelists.excel_decimals(name),
         )
     csv_file, excel_file, parquet_file = ((p, sink.files[p]) for p in paths)
-    return datapackage.resource(contract, meta, len(df), csv_file, excel_file, parquet_file)
+    return datapackage.resources(contract, meta, len(df), csv_file, excel_file, parquet_file)
+
+
+def _add_table(sink: Sink, add: Any, name: str, df: pd.DataFrame, contract: Contract) -> dict:
+    path = f"data/{name}.csv"
+    add(path, to_csv_bytes(df))
+    return datapackage.resource(contract, dataset_meta(name), len(df), (path, sink.files[path]))
+
+
+# Title of each workbook (by the workbook's language), in each language.
+KEY_FIGURES_TITLE = {
+    "fi": {
+        "fi": "Avainluvut suomeksi (Excel)",
+        "sv": "Nyckeltal på finska (Excel)",
+        "en": "Key figures in Finnish (Excel)",
+    },
+    "sv": {
+        "fi": "Avainluvut ruotsiksi (Excel)",
+        "sv": "Nyckeltal på svenska (Excel)",
+        "en": "Key figures in Swedish (Excel)",
+    },
+    "en": {
+        "fi": "Avainluvut englanniksi (Excel)",
+        "sv": "Nyckeltal på engelska (Excel)",
+        "en": "Key figures in English (Excel)",
+    },
+}
+KEY_FIGURES_DESCRIPTION = {
+    "fi": "Naiset, miehet, naisten osuus ja Tilastokeskuksen luokka aloittain ja ammateittain, "
+    "lähteet ja lisenssi; suomeksi.",
+    "sv": "Kvinnor, män, kvinnornas andel och Statistikcentralens klass per område och yrke, "
+    "källor och licens; på svenska.",
+    "en": "Women, men, women's share and Statistics Finland's class by field and occupation, "
+    "sources and licence; in English.",
+}
 
 
 def citation_cff(title: str, version: str, date: str, url_note: str) -> bytes:
@@ -125,21 +175,35 @@ def write(
     resources = []
     names = [*DATASETS, *(n for n in OPTIONAL_DATASETS if n in datasets)]
     for name in names:
-        resources.append(_write_dataset(sink, name, datasets[name], ALL[name]))
+        resources.extend(_write_dataset(sink, name, datasets[name], ALL[name]))
     sources_df = catalog[SOURCES.names].sort_values(["source_table", "measure"])
     sources_df = sources_df.reset_index(drop=True)
-    add("data/sources.csv", to_csv_bytes(sources_df))
+    resources.append(_add_table(sink, add, "sources", sources_df, SOURCES))
     resources.append(
-        datapackage.resource(
-            SOURCES,
-            dataset_meta("sources"),
-            len(sources_df),
-            ("data/sources.csv", sink.files["data/sources.csv"]),
-        )
+        _add_table(sink, add, "measures", codelists.measures_frame(catalog), codelists.MEASURES)
     )
+    resources.append(_add_table(sink, add, "indices", codelists.indices_frame(), codelists.INDICES))
+    rid = release_id(datasets["counts"], run_date)
+    for lang, filename in key_figures.FILES.items():
+        path = f"data/{filename}"
+        add(
+            path,
+            key_figures.workbook(
+                datasets["unit_shares"], catalog, lang, release_id=rid, created=run_date
+            ),
+        )
+        resources.append(
+            datapackage.file_resource(
+                f"key_figures_{lang}",
+                path,
+                sink.files[path],
+                "xlsx",
+                KEY_FIGURES_TITLE[lang],
+                KEY_FIGURES_DESCRIPTION,
+            )
+        )
     for name, data in {**articles, **(extra_files or {})}.items():
         add(name, data)
-    rid = release_id(datasets["counts"], run_date)
     methods = method_changes.load()
     meta = package_meta()
     citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")
@@ -178,7 +242,8 @@ def write(
             meta["title"]["en"], rid, run_date.isoformat(), "Source tables: data/sources.csv"
         ),
     )
-    for name, data in site.render_pages(small["datapackage.json"], small, previous.history).items():
+    view = datapackage.page_view(small["datapackage.json"])
+    for name, data in site.render_pages(view, small, previous.history).items():
         add(name, data)
 
 

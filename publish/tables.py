@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,9 +49,14 @@ PARQUET_COMPRESSION = "zstd"
 
 @dataclass(frozen=True)
 class Dialect:
+    """A CSV layout. ``spreadsheet`` marks the one meant to be opened in Excel: text that
+    Excel would run as a formula is neutralised, timestamps are written as Excel reads them
+    and floats are rounded to the decimals the code lists give (``CsvWriters``)."""
+
     separator: str
     decimal: str
     bom: bool
+    spreadsheet: bool = False
 
     @property
     def special(self) -> str:
@@ -59,7 +65,40 @@ class Dialect:
 
 
 CSV = Dialect(",", ".", bom=False)
-EXCEL_CSV = Dialect(";", ",", bom=True)
+EXCEL_CSV = Dialect(";", ",", bom=True, spreadsheet=True)
+EXCEL_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"  # UTC; Excel reads this as a date and time
+# A spreadsheet runs a cell as a formula (or DDE command) when its text begins with one of
+# these (OWASP "CSV injection"); such text gets a leading apostrophe, which Excel shows as text.
+FORMULA_START = r"^[=+@\t\r]"
+# A minus sign starts a formula too, except in a plain negative number, which stays a number.
+NEGATIVE_NUMBER = r"^-[0-9]+([.,][0-9]+)?$"
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` as a spreadsheet cell that cannot run: OWASP's leading apostrophe before text
+    that starts with ``=``, ``+``, ``-``, ``@``, tab or CR (a plain negative number excepted)."""
+    if re.match(FORMULA_START, text) or (
+        text.startswith("-") and not re.match(NEGATIVE_NUMBER, text)
+    ):
+        return "'" + text
+    return text
+
+
+def _neutralised(text: pa.Array) -> pa.Array:
+    """``neutralise_formula`` over a string array, by Arrow kernels on the distinct values."""
+    encoded = pc.dictionary_encode(text)
+    distinct = encoded.dictionary
+    risky = pc.or_(
+        pc.match_substring_regex(distinct, FORMULA_START),
+        pc.and_(
+            pc.starts_with(distinct, "-"),
+            pc.invert(pc.match_substring_regex(distinct, NEGATIVE_NUMBER)),
+        ),
+    )
+    if not pc.any(risky).as_py():
+        return text
+    safe = pc.if_else(risky, pc.binary_join_element_wise("'", distinct, ""), distinct)
+    return pc.take(safe, encoded.indices)
 
 
 # --- CSV text -------------------------------------------------------------------------------
@@ -73,7 +112,7 @@ class _Text:
     the dialect is then applied once per distinct value."""
 
     values: pa.Array
-    kind: str  # "string", "float" or "fixed" (integers, booleans, timestamps: never quoted)
+    kind: str  # "string", "float", "timestamp" or "fixed" (integers, booleans: never quoted)
     indices: pa.Array | None = None
 
 
@@ -178,7 +217,7 @@ def _text(column: pa.Array) -> _Text:
     if pa.types.is_boolean(typ):
         return _Text(pc.if_else(column, "True", "False"), "fixed")
     if pa.types.is_timestamp(typ):
-        return _Text(_timestamp_text(column), "fixed")
+        return _Text(_timestamp_text(column), "timestamp")
     return _Text(pc.cast(column, pa.string()), "fixed")
 
 
@@ -257,7 +296,10 @@ def _quoted(text: pa.Array, dialect: Dialect) -> pa.Array:
 
 def _dialect_values(text: _Text, dialect: Dialect) -> pa.Array:
     if text.kind == "string":
-        return _quoted(text.values, dialect)
+        values = _neutralised(text.values) if dialect.spreadsheet else text.values
+        return _quoted(values, dialect)
+    if text.kind == "timestamp" and dialect.spreadsheet:
+        return pc.replace_substring(pc.replace_substring(text.values, "T", " "), "Z", "")
     if text.kind == "float" and dialect.decimal != ".":
         return pc.replace_substring(text.values, ".", dialect.decimal, max_replacements=1)
     return text.values
@@ -303,18 +345,44 @@ class CsvWriters:
     only its separators, quoting and decimal commas.
     """
 
-    def __init__(self, names: list[str], outs: dict[Dialect, BinaryIO]) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        outs: dict[Dialect, BinaryIO],
+        decimals: dict[str, int] | None = None,
+    ) -> None:
         self.outs = outs
+        self.decimals = dict(decimals or {})
         for dialect, out in outs.items():
             out.write(_header(names, dialect))
 
     def write(self, table: pa.Table) -> None:
         for start in range(0, table.num_rows, TEXT_ROWS):
             part = table.slice(start, TEXT_ROWS)
-            texts = [_text(col.combine_chunks()) for col in part.columns]
+            columns = [col.combine_chunks() for col in part.columns]
+            texts = [_text(col) for col in columns]
             items = _grouped(texts, part.num_rows)
+            rounded = None
             for dialect, out in self.outs.items():
-                out.write(_lines(items, dialect))
+                if dialect.spreadsheet and self.decimals:
+                    if rounded is None:  # spreadsheet readers get the decimals that matter
+                        rounded = _grouped(
+                            [
+                                self._rounded(name, col, text)
+                                for name, col, text in zip(
+                                    part.column_names, columns, texts, strict=True
+                                )
+                            ],
+                            part.num_rows,
+                        )
+                    out.write(_lines(rounded, dialect))
+                else:
+                    out.write(_lines(items, dialect))
+
+    def _rounded(self, name: str, column: pa.Array, text: _Text) -> _Text:
+        if name not in self.decimals or not pa.types.is_floating(column.type):
+            return text
+        return _text(pc.round(column, self.decimals[name]))
 
 
 # --- Arrow chunks and Parquet ---------------------------------------------------------------
@@ -420,6 +488,7 @@ def write_dataset(
     csv: BinaryIO,
     excel_csv: BinaryIO,
     parquet: BinaryIO,
+    excel_decimals: dict[str, int] | None = None,
 ) -> None:
     """Write the three forms of a dataset in one pass over its rows.
 
@@ -428,7 +497,9 @@ def write_dataset(
     encoded in a thread of its own (Arrow releases the GIL) while the CSV text is formatted.
     """
     schema = parquet_schema(df, contract, codes, description)
-    text = CsvWriters([str(c) for c in df.columns], {CSV: csv, EXCEL_CSV: excel_csv})
+    text = CsvWriters(
+        [str(c) for c in df.columns], {CSV: csv, EXCEL_CSV: excel_csv}, excel_decimals
+    )
     with (
         pq.ParquetWriter(parquet, schema, compression=PARQUET_COMPRESSION) as typed,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet") as encoder,
@@ -443,8 +514,13 @@ def write_dataset(
             row_group.result()
 
 
-def write_csv(df: pd.DataFrame, out: BinaryIO, dialect: Dialect = CSV) -> None:
-    writer = CsvWriters([str(c) for c in df.columns], {dialect: out})
+def write_csv(
+    df: pd.DataFrame,
+    out: BinaryIO,
+    dialect: Dialect = CSV,
+    decimals: dict[str, int] | None = None,
+) -> None:
+    writer = CsvWriters([str(c) for c in df.columns], {dialect: out}, decimals)
     for chunk in arrow_chunks(df):
         writer.write(chunk)
 
@@ -456,10 +532,11 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def to_excel_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV that Finnish Excel opens by double-click: UTF-8 with BOM, ``;``, decimal comma."""
+def to_excel_csv_bytes(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> bytes:
+    """CSV that Finnish Excel opens by double-click: UTF-8 with BOM, ``;``, decimal comma,
+    formula-safe text, ``2026-12-01 10:00:00`` timestamps, floats to ``decimals``."""
     buf = io.BytesIO()
-    write_csv(df, buf, EXCEL_CSV)
+    write_csv(df, buf, EXCEL_CSV, decimals)
     return buf.getvalue()
 
 
