@@ -129,6 +129,12 @@ KEY_FIGURES_DESCRIPTION = {
 }
 
 
+def _years(counts: pd.DataFrame) -> tuple[int, int] | None:
+    """The first and last year of the data: the temporal coverage the portals show."""
+    years = pd.to_numeric(counts["year"], errors="coerce").dropna()
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
 def citation_cff(title: str, version: str, date: str, url_note: str) -> bytes:
     text = (
         "cff-version: 1.2.0\n"
@@ -218,6 +224,7 @@ def write(
             citation=citation,
             code_version=code_version,
             method_version=method_changes.current_version(methods),
+            years=_years(datasets["counts"]),
         ),
     )
     diff = (

@@ -66,8 +66,8 @@ def file_entry(path: str, info: FileInfo) -> dict[str, Any]:
 def _texts(meta: DatasetMeta, suffix: str = "") -> dict[str, str]:
     return {
         "title": meta.title["en"] + suffix,
-        "title_fi": meta.title["fi"],
-        "title_sv": meta.title["sv"],
+        "title_fi": meta.title["fi"] + suffix,
+        "title_sv": meta.title["sv"] + suffix,
         "description": meta.description["en"],
         "description_fi": meta.description["fi"],
         "description_sv": meta.description["sv"],
@@ -124,7 +124,7 @@ def resources(
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
                 "dialect": {"delimiter": ";", "lineTerminator": "\r\n", "header": True},
-                **_texts(meta, " (Excel CSV)"),
+                **_texts(meta, " (Excel, CSV)"),
                 "description": "The same table for Excel with Finnish settings: ';', decimal "
                 "comma, rounded values, text that could run as a formula starts with an "
                 "apostrophe",
@@ -205,6 +205,7 @@ def package(
     citation: dict[str, str],
     code_version: str,
     method_version: int,
+    years: tuple[int, int] | None = None,
 ) -> bytes:
     doc = {
         "$schema": PROFILE,
@@ -222,7 +223,11 @@ def package(
         "contributors": [{"title": meta["publisher"], "roles": ["publisher"]}],
         "keywords": sorted({k for words in meta["keywords"].values() for k in words}),
         "citation": citation,
-        "tasapaino": {"code_version": code_version, "method_version": method_version},
+        "tasapaino": {
+            "code_version": code_version,
+            "method_version": method_version,
+            **({"years": list(years)} if years else {}),
+        },
         "resources": resources,
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -9,6 +9,11 @@ input ends in a traceback: an unexpected error is reported as one line, exit 2.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import math
+import re
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,12 @@ from typing import Any
 from pipelines.commands import UsageError
 
 MAX_PLACES = 5
+ACCEPTS = (
+    "check accepts a counts table (CSV, the release's counts_excel.csv or Parquet) or a "
+    "json-stat2 response"
+)
+EXCEL_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})")
+_NAN = re.compile(r"(?<![\w'])(?:nan|NaN|<NA>)(?![\w'])|'nan'")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -37,14 +48,92 @@ def handle(args: argparse.Namespace) -> int:
         ) from None
 
 
+def _header(path: Path) -> tuple[list[str], str] | None:
+    """The column names of a CSV or Parquet file and the CSV separator ("" for Parquet); None
+    for anything else (json-stat2, unreadable), which ``read_input`` then judges."""
+    data = path.read_bytes()[:65536]
+    if data.startswith(b"PAR1"):
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names), ""
+        except Exception:  # a broken Parquet file: read_input says what is wrong
+            return None
+    try:
+        first = data.decode("utf-8-sig").splitlines()[0] if data.strip() else ""
+    except (UnicodeDecodeError, IndexError):
+        return None
+    if first.lstrip()[:1] in ("{", "[", "<", ""):
+        return None
+    separator = ";" if first.count(";") > first.count(",") else ","
+    return next(csv.reader([first], delimiter=separator)), separator
+
+
+def _other_layout(columns: list[str]) -> str | None:
+    """The name of the published dataset (other than counts) whose columns these are."""
+    from assets.contracts import ALL, SOURCES
+    from publish.codelists import CONTRACTS
+
+    contracts = {**ALL, "sources": SOURCES, **CONTRACTS}
+    present = set(columns)
+    for name, contract in contracts.items():
+        if name != "counts" and set(contract.names) == present:
+            return name
+    return None
+
+
+def _from_excel_dialect(path: Path, target: Path) -> None:
+    """The release's Excel CSV (``;``, decimal comma, BOM, formula-safe apostrophes, Excel
+    timestamps) rewritten as the plain CSV the suites read, value for value."""
+    from assets.contracts import COUNTS
+
+    numbers = {c.name for c in COUNTS.columns if c.dtype in ("float64", "Int64")}
+    timestamps = {c.name for c in COUNTS.columns if c.dtype.startswith("datetime64")}
+    text = path.read_bytes().decode("utf-8-sig")
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    header = next(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        fixed = []
+        for name, value in zip(header, row, strict=False):
+            if name in numbers:
+                value = value.replace(",", ".")
+            elif name in timestamps:
+                value = EXCEL_TIMESTAMP.sub(r"\1T\2Z", value)
+            elif value[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r"):
+                value = value[1:]  # the apostrophe that kept Excel from running the text
+            fixed.append(value)
+        writer.writerow(fixed + row[len(header) :])
+    target.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
 def _check(path: Path) -> int:
+    header = _header(path)
+    if header is not None:
+        columns, separator = header
+        layout = _other_layout(columns)
+        if layout is not None:
+            raise UsageError(
+                f"{path}: this looks like {layout} (a published dataset, not counts); {ACCEPTS}"
+            )
+        if separator == ";":
+            with tempfile.TemporaryDirectory(prefix="tasapaino-check-") as tmp:
+                plain = Path(tmp) / path.name
+                _from_excel_dialect(path, plain)
+                return _judge(plain, path, " (Excel CSV)")
+    return _judge(path, path, "")
+
+
+def _judge(path: Path, shown: Path, dialect: str) -> int:
     from checks.gate import check_dataset, check_raw, structural_failure, summary
     from checks.reading import Unreadable, read_input
 
     try:
         item = read_input(path)
     except Unreadable as exc:
-        raise UsageError(f"{path}: {exc}") from None
+        raise UsageError(f"{shown}: {_no_nan(str(exc))}") from None
     if item.kind == "jsonstat2":
         outcomes = (
             [structural_failure("raw", item.structure_error)]
@@ -54,18 +143,18 @@ def _check(path: Path) -> int:
         what = f"json-stat2 response, {len(item.frame)} cells"
     else:
         outcomes = check_dataset("counts", item.frame)
-        what = _describe_counts(item.frame, item.kind)
+        what = _describe_counts(item.frame, item.kind) + dialect
     counts = summary(outcomes)
     failed = [o for o in outcomes if not o.passed]
     errors = [o for o in failed if o.severity == "error"]
     if not errors:
         note = f", {counts['warnings']} warning(s)" if counts["warnings"] else ""
-        print(f"{path}: valid — {what}; {counts['rules']} rules passed{note}")
+        print(f"{shown}: valid — {what}; {counts['rules']} rules passed{note}")
         for outcome in failed:
             print(_format(outcome))
         return 0
     print(
-        f"{path}: invalid — {len(errors)} of {counts['rules']} rules failed ({what})",
+        f"{shown}: invalid — {len(errors)} of {counts['rules']} rules failed ({what})",
     )
     for outcome in failed:
         print(_format(outcome))
@@ -95,7 +184,16 @@ def _format(outcome: Any) -> str:
     if outcome.failing > MAX_PLACES and len(outcome.sample) >= MAX_PLACES:
         lines.append(f"    … and {outcome.failing - MAX_PLACES} more")
     lines.append(f"    → {outcome.fix}")
-    return "\n".join(lines)
+    return _no_nan("\n".join(lines))
+
+
+def _no_nan(text: str) -> str:
+    """A message without pandas' words for a missing value (``nan``, ``<NA>``): "empty"."""
+    return _NAN.sub("empty", text)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _where(place: dict[str, Any]) -> str:
@@ -107,13 +205,15 @@ def _where(place: dict[str, Any]) -> str:
     keys = [
         f"{k.removesuffix('_text').removesuffix('_value')}={v}"
         for k, v in place.items()
-        if k not in locators and k != "value" and v is not None
+        if k not in locators and k != "value" and not _is_missing(v)
     ]
     inner = ", ".join(keys)
     text = f"{head} ({inner})" if head and inner else head or inner
     if "value" not in place:
         return text
     value = place["value"]
+    if _is_missing(value):
+        return f"{text}: empty"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{text}: value {value!r}"

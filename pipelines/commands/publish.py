@@ -19,6 +19,7 @@ from typing import Any
 from pipelines.commands import UsageError
 
 PUBLIC_URL_ENV = "TASAPAINO_PUBLIC_URL"
+EMAIL_ENV = "TASAPAINO_MAINTAINER_EMAIL"  # the one setting of the maintainer address
 
 
 def _root(out: str) -> Any:
@@ -41,7 +42,7 @@ def _latest_package(root: Any) -> dict[str, Any]:
 
 
 def _ckan(args: argparse.Namespace) -> int:
-    from publish.ckan import ckan_package, dcat_dataset
+    from publish.ckan import MissingMaintainer, ckan_package, dcat_dataset
 
     root = _root(args.out)
     package = _latest_package(root)
@@ -54,12 +55,18 @@ def _ckan(args: argparse.Namespace) -> int:
             "release folder",
             file=sys.stderr,
         )
-    payload = {
-        "ckan_package": ckan_package(
-            package, base_url=base_url, owner_org=args.owner_org, maintainer_email=args.email
-        ),
-        "dcat": dcat_dataset(package, base_url=base_url, publisher=args.owner_org),
-    }
+    email = args.email or os.environ.get(EMAIL_ENV, "")
+    try:
+        payload = {
+            "ckan_package": ckan_package(
+                package, base_url=base_url, owner_org=args.owner_org, maintainer_email=email
+            ),
+            "dcat": dcat_dataset(
+                package, base_url=base_url, publisher=args.owner_org, maintainer_email=email
+            ),
+        }
+    except MissingMaintainer as exc:
+        raise UsageError(str(exc)) from None
     print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 0
 
@@ -152,5 +159,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument(
         "--owner-org", default="tasapaino", metavar="ORG", help="CKAN organisation name"
     )
-    cmd.add_argument("--email", default="", metavar="ADDRESS", help="maintainer e-mail address")
+    cmd.add_argument(
+        "--email",
+        default="",
+        metavar="ADDRESS",
+        help=f"maintainer e-mail address, required by avoindata.fi (default: ${EMAIL_ENV})",
+    )
     cmd.set_defaults(func=handle)
