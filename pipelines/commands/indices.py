@@ -1,11 +1,12 @@
 """``tasapaino indices``: every segregation index of a long CSV or Parquet table.
 
 Input: one row per unit × group (optionally × ``--within`` region and ``--by`` columns) with a
-count. Groups ``women``/``men`` give every index; any other labels give the multigroup M and H
-and null for the rest. Without ``--by`` the output is one JSON object with exactly the keys of
-``OUTPUT_KEYS`` (and the ``--within`` keys); with ``--by`` one row per group of those columns as
-CSV, Parquet or JSON lines. Undefined values are null; why is written to stderr as ``note:``
-lines, so that stdout stays machine-readable.
+count. Groups women/men (``--women``/``--men``, or by default women/naiset/kvinnor/2 and
+men/miehet/män/1 in any case) give every index; groups that are neither give the multigroup M
+and H and null for the rest, with a note naming the groups seen. Without ``--by`` the output
+is one JSON object with exactly the keys of ``OUTPUT_KEYS`` (and the ``--within`` keys); with
+``--by`` one row per group of those columns as CSV, Parquet or JSON lines. Undefined values are
+null; why is written to stderr as ``note:`` lines, so that stdout stays machine-readable.
 
 pandas is not imported on the usual path (it alone takes about a second to import, and this
 command is timed as a whole process); only rare inputs (a --by column of floats, a count column
@@ -196,6 +197,8 @@ def compute(
     count_col: str,
     within: str | None,
     by: list[str],
+    women: str = "",
+    men: str = "",
 ) -> tuple[Columns, list[str]]:
     """One row per ``by`` group with every index (and the within keys); notes for stderr.
 
@@ -207,7 +210,9 @@ def compute(
     if table.num_rows == 0:
         raise UsageError(f"--input {path}: no rows")
     count = count_values(table, count_col)
-    group_codes, labels = _groups(code_column(table, group_col))
+    (group_codes, labels), group_note = _groups(
+        code_column(table, group_col), women, men, group_col
+    )
     unit_codes = code_column(table, unit_col).codes
     n_rows = table.num_rows
     region_codes = code_column(table, within).codes if within else np.zeros(n_rows, dtype=np.int64)
@@ -225,6 +230,8 @@ def compute(
     for key in keys:
         out[key] = values[key]
     notes = _notes(out, by, keys, reasons, packed.dropped_units)
+    if group_note:
+        notes.insert(0, group_note)
     if by:
         # Sorted by the labels (not their codes), first --by column first, as pandas'
         # sort_values did: np.unique ranks object labels by Python's own comparison.
@@ -234,13 +241,55 @@ def compute(
     return out, notes
 
 
-def _groups(coded: Coded) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Group codes; women/men (either may be absent) are coded 0/1 so two-group indices apply."""
+# Group labels read as women and men without --women/--men (compared case-insensitively):
+# English, Finnish, Swedish, and Statistics Finland's sex codes (1 men, 2 women).
+WOMEN_LABELS = ("women", "naiset", "kvinnor", "2")
+MEN_LABELS = ("men", "miehet", "män", "1")
+
+
+def _groups(
+    coded: Coded, women: str = "", men: str = "", column: str = "group"
+) -> tuple[tuple[np.ndarray, tuple[str, ...]], str | None]:
+    """Group codes, and a note when the groups are not women and men.
+
+    Women and men (either may be absent) are coded 0/1 so that the two-group indices apply:
+    the groups named by ``--women``/``--men``, or else any of WOMEN_LABELS/MEN_LABELS. Groups
+    that are neither give the multigroup M and H; a table of women, men and something else
+    (a total row, say) is a usage error, since mixing them would count persons twice.
+    """
     labels = [str(label) for label in coded.labels]
-    if labels and set(labels) <= set(TWO_GROUPS):
-        order = np.array([TWO_GROUPS.index(label) for label in labels], dtype=np.int8)
-        return order[coded.codes], TWO_GROUPS
-    return coded.codes, tuple(labels)
+    present = [labels[i] for i in np.unique(coded.codes)] if len(coded.codes) else []
+    seen = ", ".join(repr(label) for label in present)
+    explicit = bool(women or men)
+    wanted = {
+        0: {women.casefold()} if women else (set() if explicit else set(WOMEN_LABELS)),
+        1: {men.casefold()} if men else (set() if explicit else set(MEN_LABELS)),
+    }
+    for option, label in (("--women", women), ("--men", men)):
+        if label and label.casefold() not in {p.casefold() for p in present}:
+            raise UsageError(
+                f"{option} {label}: no such group in column {column!r} (groups seen: {seen})"
+            )
+    role = {}
+    for label in labels:
+        key = label.casefold()
+        role[label] = next((g for g, names in wanted.items() if key in names), None)
+    known = [p for p in present if role[p] is not None]
+    others = [p for p in present if role[p] is None]
+    if known and others:
+        raise UsageError(
+            f"column {column!r} has groups other than women and men: "
+            f"{', '.join(repr(o) for o in others)} (groups seen: {seen}); leave out totals, or "
+            "name the two groups with --women LABEL --men LABEL"
+        )
+    if known:
+        order = np.array([role[label] if role[label] is not None else 0 for label in labels])
+        return (order.astype(np.int8)[coded.codes], TWO_GROUPS), None
+    note = (
+        f"groups seen in column {column!r}: {seen}; none is women or men, so only the "
+        "multigroup M and H are computed (name the two with --women LABEL --men LABEL)"
+    )
+    return (coded.codes, tuple(labels)), note
 
 
 def _tables(table: pa.Table, by: list[str]) -> tuple[np.ndarray, Columns]:
@@ -509,6 +558,8 @@ def handle(args: argparse.Namespace) -> int:
         args.count_col,
         within,
         by,
+        args.women,
+        args.men,
     )
     keys = [*INDEX_NAMES, *(WITHIN_KEYS if within else ())]
     write({name: out[name] for name in [*by, *keys]}, keys, args.format, by, target)
@@ -541,6 +592,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         metavar="COL[,COL…]",
         help="compute one row per combination of these columns",
+    )
+    p.add_argument(
+        "--women",
+        default="",
+        metavar="LABEL",
+        help="the group label of women (default: women, naiset, kvinnor or 2, any case)",
+    )
+    p.add_argument(
+        "--men",
+        default="",
+        metavar="LABEL",
+        help="the group label of men (default: men, miehet, män or 1, any case)",
     )
     p.add_argument("--format", default="json", choices=FORMATS, help="output format (json)")
     p.add_argument("--output", default="", metavar="FILE", help="write here (default: stdout)")

@@ -42,8 +42,13 @@ def _latest_package(root: Any) -> dict[str, Any]:
 
 
 def _ckan(args: argparse.Namespace) -> int:
-    from publish.ckan import MissingMaintainer, ckan_package, dcat_dataset
+    from publish.ckan import MissingMaintainer, ckan_package, dcat_dataset, require_email
 
+    email = args.email or os.environ.get(EMAIL_ENV, "")
+    try:
+        require_email(email)  # refused before anything else is said
+    except MissingMaintainer as exc:
+        raise UsageError(str(exc)) from None
     root = _root(args.out)
     package = _latest_package(root)
     base_url = args.base_url or os.environ.get(PUBLIC_URL_ENV, "")
@@ -55,7 +60,6 @@ def _ckan(args: argparse.Namespace) -> int:
             "release folder",
             file=sys.stderr,
         )
-    email = args.email or os.environ.get(EMAIL_ENV, "")
     try:
         payload = {
             "ckan_package": ckan_package(

@@ -28,15 +28,17 @@ def _payload(capsys, dist, *extra: str) -> dict:
 
 
 def test_ckan_payload_describes_every_file_of_the_latest_release(capsys, dist):
-    payload = _payload(capsys, dist, "--base-url", BASE, "--owner-org", "pop-elo")
+    payload = _payload(
+        capsys, dist, "--base-url", BASE, "--owner-org", "pop-elo", "--email", "data@example.org"
+    )
     ckan = payload["ckan_package"]
-    assert ckan["owner_org"] == "pop-elo" and ckan["license_id"] == "CC-BY-4.0"
+    assert ckan["owner_org"] == "pop-elo" and ckan["license_id"] == "cc-by-4.0"
     assert ckan["version"] == "20201105-20261128"
     assert set(ckan["title_translated"]) == {"fi", "sv", "en"}
     assert "Pohjois-Pohjanmaa" in ckan["keywords"]["fi"]
     urls = {r["url"] for r in ckan["resources"]}
-    # 4 datasets x (CSV, Excel CSV, Parquet) + sources CSV
-    assert len(urls) == 13
+    # 4 datasets x (CSV, Excel CSV, Parquet) + sources, 2 code lists, 3 key-figure workbooks
+    assert len(urls) == 18
     assert f"{BASE}/data/counts.parquet" in urls and f"{BASE}/data/counts_excel.csv" in urls
     doc = json.loads((dist / "latest" / "datapackage.json").read_text(encoding="utf-8"))
     counts = next(r for r in ckan["resources"] if r["url"].endswith("/data/counts.csv"))
@@ -44,30 +46,32 @@ def test_ckan_payload_describes_every_file_of_the_latest_release(capsys, dist):
 
 
 def test_dcat_ap_dataset(capsys, dist):
-    dcat = _payload(capsys, dist, "--base-url", BASE)["dcat"]
+    dcat = _payload(capsys, dist, "--base-url", BASE, "--email", "data@example.org")["dcat"]
     assert dcat["@type"] == "dcat:Dataset"
     assert dcat["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
     assert {t["@language"] for t in dcat["dct:title"]} == {"fi", "sv", "en"}
     formats = {d["dct:format"]["@id"].rsplit("/", 1)[-1] for d in dcat["dcat:distribution"]}
-    assert formats == {"CSV", "PARQUET"}
+    assert formats == {"CSV", "PARQUET", "XLSX"}
     assert all(s["@id"].startswith("http") for s in dcat["dct:source"])
 
 
 def test_without_base_url_the_links_are_relative_and_say_so(capsys, dist):
-    assert main(["publish", "--out", str(dist), "--ckan-dry-run"]) == 0
+    assert main(["publish", "--out", str(dist), "--ckan-dry-run", "--email", "a@example.org"]) == 0
     out, err = capsys.readouterr()
     assert '"url": "data/counts.csv"' in out
     assert "no --base-url" in err
 
 
 def test_no_release_is_one_clear_line(capsys, tmp_path):
-    assert main(["publish", "--out", str(tmp_path), "--ckan-dry-run"]) == 2
+    argv = ["publish", "--out", str(tmp_path), "--ckan-dry-run", "--email", "a@example.org"]
+    assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no release yet" in err
 
 
 def test_bad_base_url_is_a_usage_error(capsys, dist):
-    assert main(["publish", "--out", str(dist), "--ckan-dry-run", "--base-url", "ftp://x"]) == 2
+    argv = ["publish", "--out", str(dist), "--ckan-dry-run", "--email", "a@example.org"]
+    assert main([*argv, "--base-url", "ftp://x"]) == 2
     assert "must start with https://" in capsys.readouterr().err
 
 

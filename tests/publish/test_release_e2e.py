@@ -68,10 +68,9 @@ def test_duckdb_column_sums_equal_the_csv(two_runs):
     doc = json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))
     con = duckdb.connect()
     checked = 0
+    twins = {r["twin_of"]: r["path"] for r in doc["resources"] if r["format"] == "parquet"}
     for res in doc["resources"]:
-        parquet = next(
-            (a["path"] for a in res.get("alternates", []) if a["format"] == "parquet"), None
-        )
+        parquet = twins.get(res["name"]) if "twin_of" not in res else None
         if parquet is None:
             continue
         csv = pd.read_csv(latest / res["path"], keep_default_na=False, na_values=[""])
