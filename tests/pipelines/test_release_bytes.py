@@ -1,9 +1,11 @@
 """The whole release is the same bytes in any time zone, and hostile unit labels given with
 ``--counts`` come out as text: no image, link, table cell or tag from a label in any Markdown or
-HTML file of the release."""
+HTML file of the release, and no formula in any spreadsheet cell (Excel CSV, workbooks)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import subprocess
@@ -11,6 +13,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
@@ -19,6 +22,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RUN_DATE = "2026-12-03"
 # SYNTHETIC labels, each an attack on a renderer of Markdown or HTML.
 HOSTILE = (
+    '=HYPERLINK("http://x","y")',  # spreadsheet formulas (OWASP CSV injection)
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
     "![x](http://example.invalid/t.png)",
     "[a](javascript:alert(1))",
     "<script>alert(1)</script>",
@@ -121,13 +127,19 @@ class _LiveMarkup(HTMLParser):
             self.found.append(f"<script>{data}</script>")
 
 
-@pytest.mark.timeout(900)
-def test_hostile_labels_become_text_in_every_markdown_and_html_file(utc_release, tmp_path):
-    counts = tmp_path / "hostile_counts.csv"  # SYNTHETIC labels on the real counts
+@pytest.fixture(scope="module")
+def hostile_release(utc_release, tmp_path_factory) -> dict[str, bytes]:
+    tmp = tmp_path_factory.mktemp("hostile")
+    counts = tmp / "hostile_counts.csv"  # SYNTHETIC labels on the real counts
     _hostile_counts(utc_release, counts)
-    out = tmp_path / "dist"
+    out = tmp / "dist"
     _run(out, "UTC", "--counts", str(counts))
-    files = _files(out / "latest")
+    return _files(out / "latest")
+
+
+@pytest.mark.timeout(900)
+def test_hostile_labels_become_text_in_every_markdown_and_html_file(hostile_release):
+    files = hostile_release
     markdown = {n: d.decode("utf-8") for n, d in files.items() if n.endswith(".md")}
     pages = {n: d.decode("utf-8") for n, d in files.items() if n.endswith(".html")}
     article_md = "\n".join(t for n, t in markdown.items() if n.startswith("articles/"))
@@ -160,3 +172,50 @@ def test_hostile_labels_become_text_in_every_markdown_and_html_file(utc_release,
         live = _LiveMarkup()
         live.feed(page)
         assert live.found == [], (name, live.found[:3])
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_NUMBER = re.compile(r"-?[0-9]+(,[0-9]+)?")
+
+
+def _formula_cells(files: dict[str, bytes]) -> tuple[list[str], int]:
+    """Cells of every Excel CSV and workbook that a spreadsheet would run, and the number of
+    text cells looked at."""
+    bad, seen = [], 0
+    for name, data in files.items():
+        if name.endswith("_excel.csv"):
+            for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"):
+                for cell in row:
+                    seen += 1
+                    if cell.startswith(FORMULA_STARTS) and not EXCEL_NUMBER.fullmatch(cell):
+                        bad.append(f"{name}: {cell!r}")
+        elif name.endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(data))
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":
+                            bad.append(f"{name}: formula {cell.value!r}")
+                        if isinstance(cell.value, str):
+                            seen += 1
+                            if cell.value.startswith(FORMULA_STARTS):
+                                bad.append(f"{name}: {cell.value!r}")
+    return bad, seen
+
+
+@pytest.mark.timeout(900)
+def test_hostile_labels_are_no_formulas_in_any_spreadsheet(hostile_release):
+    files = hostile_release
+    bad, seen = _formula_cells(files)
+    assert seen > 1000 and bad == [], bad[:5]
+    # The labels did reach the spreadsheets, neutralised; the plain CSV keeps them exactly.
+    excel = files["data/counts_excel.csv"].decode("utf-8-sig")
+    assert '\'=HYPERLINK(""http://x"",""y"")' in excel and "'@SUM(1)" in excel
+    plain = pd.read_csv(io.BytesIO(files["data/counts.csv"]), dtype=str, keep_default_na=False)
+    assert {"+cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")'} <= set(plain["unit_name_fi"])
+    book = openpyxl.load_workbook(io.BytesIO(files["data/avainluvut.xlsx"]))
+    texts = {c for s in book.worksheets[:2] for (c,) in s.iter_rows(max_col=1, values_only=True)}
+    assert "'@SUM(1)" in texts and "'+cmd|' /C calc'!A0" in texts
+    # Negative numbers are numbers, not text.
+    shares = files["data/unit_shares_excel.csv"].decode("utf-8-sig")
+    assert not re.search(r";'-[0-9]", shares)

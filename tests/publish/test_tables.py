@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 from assets.contracts import Column, Contract, conform
 from publish import tables
-from publish.tables import to_csv_bytes, to_excel_csv_bytes, to_parquet_bytes, write_dataset
+from publish.tables import (
+    neutralise_formula,
+    to_csv_bytes,
+    to_excel_csv_bytes,
+    to_parquet_bytes,
+    write_dataset,
+)
 
 TINY = Contract(
     "tiny",
@@ -133,16 +139,20 @@ def test_flags_missing_values_and_timestamps():
         "",
     ]
     assert to_excel_csv_bytes(df).decode("utf-8-sig").split("\r\n")[1] == (
-        'True;-5;2020-11-05T10:00:00Z;"a;b"'
+        'True;-5;2020-11-05 10:00:00;"a;b"'
     )
 
 
-def _pandas_reference(df: pd.DataFrame, **options) -> bytes:
-    """What the release wrote before: pandas' to_csv, timestamps as ISO 8601 text."""
+def _pandas_reference(df: pd.DataFrame, spreadsheet: bool = False, **options) -> bytes:
+    """What the release wrote before: pandas' to_csv, timestamps as ISO 8601 text; for a
+    spreadsheet, Excel's timestamps and text neutralised one value at a time."""
     out = df.copy()
+    stamp = "%Y-%m-%d %H:%M:%S" if spreadsheet else "%Y-%m-%dT%H:%M:%SZ"
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ").astype("string")
+            out[col] = out[col].dt.strftime(stamp).astype("string")
+        elif spreadsheet and not pd.api.types.is_numeric_dtype(out[col].dtype):
+            out[col] = out[col].map(lambda v: neutralise_formula(v) if isinstance(v, str) else v)
     return out.to_csv(index=False, lineterminator="\r\n", **options).encode("utf-8")
 
 
@@ -179,7 +189,7 @@ def test_random_frames_give_the_bytes_pandas_gives(rows):
     # Repeated rows take the paths for repeating values (formatted once, columns grouped).
     for frame in (df, pd.concat([df] * 20, ignore_index=True)):
         assert to_csv_bytes(frame) == _pandas_reference(frame)
-        excel = _pandas_reference(frame, sep=";", decimal=",")
+        excel = _pandas_reference(frame, spreadsheet=True, sep=";", decimal=",")
         assert to_excel_csv_bytes(frame) == b"\xef\xbb\xbf" + excel
 
 
