@@ -149,7 +149,7 @@ def _judge(path: Path, shown: Path, dialect: str) -> int:
     try:
         item = read_input(path)
     except Unreadable as exc:
-        raise UsageError(f"{shown}: {_no_nan(str(exc))}") from None
+        raise UsageError(f"{shown}: {_one_line(_no_nan(str(exc)))}") from None
     if item.kind == "jsonstat2":
         outcomes = (
             [structural_failure("raw", item.structure_error)]
@@ -201,6 +201,11 @@ def _format(outcome: Any) -> str:
         lines.append(f"    … and {outcome.failing - MAX_PLACES} more")
     lines.append(f"    → {outcome.fix}")
     return _no_nan("\n".join(lines))
+
+
+def _one_line(text: str) -> str:
+    """Control characters a file put into a message (which split it into lines) escaped."""
+    return "".join(repr(c)[1:-1] if not c.isprintable() else c for c in text)
 
 
 def _no_nan(text: str) -> str:
