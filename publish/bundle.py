@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from assets.contracts import ALL, SOURCES, Contract
-from publish import changelog, datapackage, method_changes, site
+from publish import changelog, datapackage, explorer, method_changes, site
 from publish.dataset_metadata import dataset_meta, package_meta
 from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
@@ -140,6 +140,9 @@ def write(
     for name, data in {**articles, **(extra_files or {})}.items():
         add(name, data)
     rid = release_id(datasets["counts"], run_date)
+    unit_shares_csv = to_csv_bytes(datasets["unit_shares"])
+    for name, data in explorer.render_pages(unit_shares_csv, sources_df, rid).items():
+        add(name, data)
     methods = method_changes.load()
     meta = package_meta()
     citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")

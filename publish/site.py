@@ -188,6 +188,9 @@ def render_pages(
         for name in ("CHANGELOG.md", "CITATION.cff", "datapackage.json", "quality/index.html")
         if name in files or name == "datapackage.json"
     ]
+    from publish.explorer import PAGES as EXPLORER_PAGES
+
+    explorer_pages = {k: v for k, v in EXPLORER_PAGES.items() if v in files}
     out = {}
     for lang, page in PAGES.items():
         html = template.render(
@@ -216,6 +219,7 @@ def render_pages(
                 for rid in sorted(history, reverse=True)
             ],
             extra=extra,
+            explorer=explorer_pages.get(lang, ""),
         )
         out[page] = html.encode("utf-8")
     return out
