@@ -140,9 +140,10 @@ def write(
     for name, data in {**articles, **(extra_files or {})}.items():
         add(name, data)
     rid = release_id(datasets["counts"], run_date)
-    unit_shares_csv = to_csv_bytes(datasets["unit_shares"])
-    for name, data in explorer.render_pages(unit_shares_csv, sources_df, rid).items():
-        add(name, data)
+    if len(datasets["unit_shares"]) <= explorer.MAX_ROWS:  # judged before any formatting
+        unit_shares_csv = to_csv_bytes(datasets["unit_shares"])
+        for name, data in explorer.render_pages(unit_shares_csv, sources_df, rid).items():
+            add(name, data)
     methods = method_changes.load()
     meta = package_meta()
     citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")

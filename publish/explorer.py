@@ -35,6 +35,9 @@ PAGES = {
     "en": "explorer/index.en.html",
 }
 DATA_FILE = "explorer/data.js"
+MAX_ROWS = 50_000
+"""Above this many rows of unit_shares the data file would pass ten megabytes, too much for a
+page a reader opens on a phone; the release then has no explorer (and the data page no link)."""
 
 
 def csv_records(text: str) -> list[str]:
@@ -122,7 +125,8 @@ def data_script(data: dict[str, Any]) -> bytes:
 def render_pages(
     unit_shares_csv: bytes, sources: pd.DataFrame, release_id: str
 ) -> dict[str, bytes]:
-    """The three language versions of the page and their data file, path → bytes."""
+    """The three language versions of the page and their data file, path → bytes; nothing
+    when unit_shares has more than ``MAX_ROWS`` rows."""
     import jinja2  # imported here, not at module load: the code location loads without it
 
     env = jinja2.Environment(
@@ -136,7 +140,10 @@ def render_pages(
     texts = yaml.safe_load((TEMPLATES / "text.yaml").read_text(encoding="utf-8"))
     script = (TEMPLATES / "explorer.js").read_text(encoding="utf-8")
     template = env.get_template("index.html")
-    out = {DATA_FILE: data_script(explorer_data(unit_shares_csv, sources))}
+    data = explorer_data(unit_shares_csv, sources)
+    if len(data["rows"]) > MAX_ROWS:
+        return {}
+    out = {DATA_FILE: data_script(data)}
     for lang, path in PAGES.items():
         html = template.render(
             lang=lang,

@@ -80,3 +80,10 @@ def test_a_hostile_label_cannot_end_the_script(sources):
     script = explorer.data_script(explorer.explorer_data(to_csv_bytes(shares), sources))
     assert b"<" not in script
     assert _data(script)["units"][0]["fi"] == "</script><script>alert(1)</script>"
+
+
+def test_no_explorer_above_the_row_limit(monkeypatch, release_datasets, sources):
+    monkeypatch.setattr(explorer, "MAX_ROWS", 10)
+    files = bundle.build(release_datasets, sources, {}, run_date=RUN_DATE, code_version="test")
+    assert not any(name.startswith("explorer/") for name in files)
+    assert "explorer/" not in files["index.html"].decode()
