@@ -19,7 +19,7 @@ import pandas as pd
 
 from assets.contracts import ALL, SOURCES, Contract
 from publish import changelog, datapackage, explorer, method_changes, site
-from publish.dataset_metadata import dataset_meta, package_meta
+from publish.dataset_metadata import contact, dataset_meta, package_meta
 from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
 
@@ -182,7 +182,15 @@ def write(
             meta["title"]["en"], rid, run_date.isoformat(), "Source tables: data/sources.csv"
         ),
     )
-    for name, data in site.render_pages(small["datapackage.json"], small, previous.history).items():
+    pages = site.render_pages(
+        small["datapackage.json"],
+        small,
+        previous.history,
+        unit_shares=datasets["unit_shares"],
+        catalog=catalog,
+        contact=contact(),
+    )
+    for name, data in pages.items():
         add(name, data)
 
 
