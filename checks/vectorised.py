@@ -136,10 +136,9 @@ def failing_mask(frame: pd.DataFrame, rule: Rule) -> np.ndarray | None:
         ignored = missing.all(axis=1) if how == "all_values_are_missing" else missing.any(axis=1)
         if how == "never":
             ignored = np.zeros(len(frame), dtype=bool)
-        keys = frame.loc[~ignored, cols]
-        out = np.zeros(len(frame), dtype=bool)
-        out[~ignored] = keys.duplicated(keep=False).to_numpy()
-        return out
+        group = key_groups(frame, cols)
+        counts = np.bincount(group[~ignored], minlength=group.max() + 1 if len(group) else 0)
+        return ~ignored & (counts[group] > 1) if len(group) else ignored
     if kind in ("ExpectColumnPairValuesToBeEqual", "ExpectColumnPairValuesAToBeGreaterThanB"):
         a_name, b_name = kw["column_A"], kw["column_B"]
         if not {a_name, b_name} <= set(frame.columns):
@@ -154,6 +153,18 @@ def failing_mask(frame: pd.DataFrame, rule: Rule) -> np.ndarray | None:
     return None
 
 
+def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """A group number per row, equal exactly where the values of ``cols`` are (missing equal to
+    missing, as ``DataFrame.duplicated``): each column factorised, the codes combined into one
+    integer, which numpy groups far faster than pandas compares several object columns."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for col in cols:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+        key = key * (len(uniques) + 1) + codes
+    return np.unique(key, return_inverse=True)[1].reshape(-1)
+
+
 def _first(mask: np.ndarray, cap: int) -> np.ndarray:
     return np.flatnonzero(mask)[:cap]
 
@@ -164,7 +175,7 @@ def _key_closure(frame: pd.DataFrame, cols: list[str], mask: np.ndarray, cap: in
     first = _first(mask, cap)
     if not len(first):
         return first
-    group = frame[cols].groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
+    group = key_groups(frame, cols)
     return np.flatnonzero(mask & np.isin(group, group[first]))
 
 

@@ -121,18 +121,26 @@ def _unit_lookup(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     ``unit_in_code_list`` is None (not judged) where no code list of that classification and
     level ships; ``code_list`` says which list was used or that none exists.
     """
-    known = pd.Series([None] * len(rows), dtype=object)
-    listed = pd.Series([None] * len(rows), dtype=object)
-    for (classification, level), idx in rows.groupby(
-        ["classification", "level_value"], dropna=False
-    ).groups.items():
+    n = len(rows)
+    known = np.full(n, None, dtype=object)
+    listed = np.full(n, None, dtype=object)
+    cls_codes, cls_values = pd.factorize(rows["classification"], use_na_sentinel=True)
+    lvl_codes, lvl_values = pd.factorize(rows["level_value"], use_na_sentinel=True)
+    pair = (cls_codes.astype(np.int64) + 1) * (len(lvl_values) + 1) + lvl_codes + 1
+    unit = rows["unit_code"].to_numpy(dtype=object)
+    # A few (classification, level) pairs over millions of rows: one pass per pair.
+    for key in np.unique(pair):
+        idx = np.flatnonzero(pair == key)
+        c, lv = cls_codes[idx[0]], lvl_codes[idx[0]]
+        classification = cls_values[c] if c >= 0 else np.nan
+        level = lvl_values[lv] if lv >= 0 else np.nan
         codes = _codes(classification, level)
         if codes is None:
-            listed.loc[idx] = f"none shipped for {classification} level {level}"
+            listed[idx] = f"none shipped for {classification} level {level}"
             continue
-        listed.loc[idx] = "ok"
-        known.loc[idx] = rows.loc[idx, "unit_code"].isin(codes).to_numpy()
-    return known, listed
+        listed[idx] = "ok"
+        known[idx] = pd.Series(unit[idx]).isin(codes).to_numpy()
+    return pd.Series(known, dtype=object), pd.Series(listed, dtype=object)
 
 
 def _codes(classification: object, level: object) -> set[str] | None:
