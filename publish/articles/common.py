@@ -11,6 +11,7 @@ from publish.articles import framing
 from publish.articles.ledger import Ledger, Row, recording
 from publish.articles.render import (
     Article,
+    Verbatim,
     slugify,
     source_line,
     statistic_name,
@@ -270,7 +271,7 @@ def base_context(
         else [],
         "vintage": vintage(published, lang, run_year),
         "old_before": (run_year - OLD_AFTER_YEARS) if run_year else None,
-        "sources_mark": SOURCES_MARK,
+        "sources_mark": Verbatim(SOURCES_MARK),
         "regional_groups": regional_groups(published, region),
         "method_link": f"../{OVERVIEW_SLUG[lang]}-{slugify(region_names(region, lang).name)}/"
         "index.html",

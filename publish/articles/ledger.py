@@ -95,5 +95,10 @@ class Row(dict):
                 ledger.used.add(source)
         return value
 
+    def with_values(self, data: dict[str, Any]) -> Row:
+        """The same sources over other values (the Markdown-escaped copy of this row): the
+        copy a template reads must record what it prints, as this row would."""
+        return Row(data, self._source, self._fields)
+
     def source_of(self, key: str) -> Source | None:
         return self._fields.get(key, self._source)

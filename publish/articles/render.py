@@ -28,6 +28,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from publish.articles.ledger import Row
 from publish.charts import RenderedChart
 from publish.numbers import fmt_date, fmt_decimal, fmt_index, fmt_int, fmt_percent
 from publish.text_rules import INDEX_TOLERANCE, SHARE_TOLERANCE, compare_words, trend_word
@@ -227,6 +228,11 @@ def escape_markdown(text: str) -> str:
     return _MARKUP.sub(lambda m: _ENTITIES.get(m.group(), "\\" + m.group()), flat)
 
 
+class Verbatim(str):
+    """Text made by the project itself for a template (such as the mark the source list
+    replaces), passed to Markdown templates as it is: escaping it would break what it marks."""
+
+
 def markdown_context(context: dict[str, Any]) -> dict[str, Any]:
     """A copy of a template context with every string in its dicts, lists and tuples escaped
     by ``escape_markdown``. Source links (a ``url`` that is a plain http(s) URL) stay as they
@@ -236,6 +242,8 @@ def markdown_context(context: dict[str, Any]) -> dict[str, Any]:
     copies: dict[int, Any] = {}
 
     def copy(value: Any, key: Any = None) -> Any:
+        if isinstance(value, Verbatim):
+            return value
         if isinstance(value, str):
             if key == "url" and _URL.fullmatch(value):
                 return value
@@ -243,7 +251,9 @@ def markdown_context(context: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dict | list) and type(value) is not tuple:
             return value
         if id(value) not in copies:
-            if isinstance(value, dict):
+            if isinstance(value, Row):
+                copies[id(value)] = value.with_values({k: copy(v, k) for k, v in value.items()})
+            elif isinstance(value, dict):
                 copies[id(value)] = {k: copy(v, k) for k, v in value.items()}
             else:
                 copies[id(value)] = type(value)(copy(v) for v in value)

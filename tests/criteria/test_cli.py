@@ -12,7 +12,7 @@ def test_the_shipped_catalogue_is_valid(capsys):
     assert main(["criteria"]) == 0
     out = capsys.readouterr().out
     assert "3 criteria sets valid" in out
-    assert "osmo2-equality 0.1.0" in out
+    assert "osmo2-equality 0.1.1" in out
 
 
 def test_a_broken_catalogue_is_one_line_naming_file_and_entry(capsys, catalogue_copy):

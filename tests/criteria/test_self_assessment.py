@@ -62,7 +62,7 @@ def test_criterion_aggregate_in_a_region_by_hand(summary):
     r = row(summary, "criterion", "MK17", "yhdenvertaisuus-1")
     assert (r["n_organisations"], r["n_responses"], r["mean_score"]) == (4, 4, 4.0)
     assert not r["suppressed"]
-    assert r["criteria_version"] == "0.1.0" and r["year"] == 2026
+    assert r["criteria_version"] == "0.1.1" and r["year"] == 2026
 
 
 def test_whole_country_aggregate_by_hand(summary):

@@ -183,7 +183,11 @@ def test_scorecard_classes_no_single_total_and_publishes_no_placeholder(mk17):
         assert "Ammattikorkeakoulukoulutus (kaikki alat)" not in body
         assert "### Lukiolaiset" not in body and "täydennettävä" not in body
     fi = next(a for a in mk17 if a.lang == "fi" and a.kind == "scorecard").body
-    assert "kriteerien tekstit ovat vielä kesken, joten niitä ei julkaista" in fi
+    assert (
+        "Kriteeristöä ”OSMO2-hankkeen yhdenvertaisuuskriteerit Ohjaamoille” ei vielä julkaista, "
+        "koska sen kriteerien tekstit ovat kesken." in fi
+    )
+    assert "tekstit täydennettävinä" not in fi  # the status is not part of the set's name
     # balanced_share: national results, every table met (≥ 10 %).
     assert f"Perheelliset palkansaajat koko maassa, 2015: tasa-aloilla 23,5{NBSP}%" in fi
 
