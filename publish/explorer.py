@@ -127,19 +127,13 @@ def render_pages(
 ) -> dict[str, bytes]:
     """The three language versions of the page and their data file, path → bytes; nothing
     when unit_shares has more than ``MAX_ROWS`` rows."""
-    import jinja2  # imported here, not at module load: the code location loads without it
+    from markupsafe import Markup
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    from publish.page_templates import environment
+
     texts = yaml.safe_load((TEMPLATES / "text.yaml").read_text(encoding="utf-8"))
     script = (TEMPLATES / "explorer.js").read_text(encoding="utf-8")
-    template = env.get_template("index.html")
+    template = environment().get_template("explorer/index.html")
     data = explorer_data(unit_shares_csv, sources)
     if len(data["rows"]) > MAX_ROWS:
         return {}
@@ -156,8 +150,8 @@ def render_pages(
                 lang
             ],
             release_id=release_id,
-            script=jinja2.utils.markupsafe.Markup(script),
-            ui_json=jinja2.utils.markupsafe.Markup(
+            script=Markup(script),
+            ui_json=Markup(
                 json.dumps(texts[lang]["ui"], ensure_ascii=False).replace("<", "\\u003c")
             ),
         )

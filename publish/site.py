@@ -177,20 +177,11 @@ def render_pages(
     """The three language versions of the data page, path → bytes. ``unit_shares`` gives the
     coverage table, ``catalog`` the sources' titles in each language (without it, the data
     package's source list), ``contact`` the line saying whom to ask."""
-    import jinja2  # imported here, not at module load: the code location loads without it
-
     from publish import coverage
+    from publish.page_templates import environment
 
     package = json.loads(datapackage_json)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = env.get_template("index.html")
+    template = environment().get_template("data_page/index.html")
     release_id = package["version"]
     articles = article_links(files)
     extra = [
