@@ -7,6 +7,7 @@ reads the run's WARN check evaluations. Great Expectations is imported only when
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 from dagster import (
@@ -38,6 +39,7 @@ def _specs(dataset: str) -> list[AssetCheckSpec]:
 
 
 def results(outcomes: list[Outcome]) -> Iterator[AssetCheckResult]:
+    """One check result per outcome, carrying everything ``outcome_of`` needs to rebuild it."""
     for o in outcomes:
         yield AssetCheckResult(
             asset_key=o.dataset,
@@ -53,8 +55,42 @@ def results(outcomes: list[Outcome]) -> Iterator[AssetCheckResult]:
                 "sample": MetadataValue.json(o.sample),
                 "failing_values": MetadataValue.json(o.values),
                 **({"error": o.error} if o.error else {}),
+                # What the quality report shows: it reads these results back instead of
+                # validating the dataset a second time (checks/assets.py).
+                **(
+                    {"observed": MetadataValue.json({"value": o.observed})}
+                    if o.observed is not None
+                    else {}
+                ),
             },
         )
+
+
+def outcome_of(dataset: str, check: str, passed: bool, metadata: dict[str, Any]) -> Outcome | None:
+    """The ``Outcome`` a check result of ``results`` was made from (None: not one of ours)."""
+    rule = next((r for r in rules().get(dataset, []) if r.name == check), None)
+    if rule is None or "checked" not in metadata:
+        return None
+
+    def value(key: str, default: Any) -> Any:
+        item = metadata.get(key)
+        return default if item is None else getattr(item, "value", item)
+
+    observed = value("observed", None)
+    return Outcome(
+        dataset=dataset,
+        rule=check,
+        severity=str(value("severity", rule.severity)),
+        passed=passed,
+        what=rule.what,
+        fix=str(value("fix", rule.fix)),
+        checked=int(value("checked", 0)),
+        failing=int(value("failing", 0)),
+        sample=list(value("sample", [])),
+        values=list(value("failing_values", [])),
+        error=str(value("error", "")),
+        observed=None if observed is None else observed.get("value"),
+    )
 
 
 def previous_counts(counts: pd.DataFrame, release_target: ReleaseTarget) -> pd.DataFrame | None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from checks import views
 from checks.config import QualityConfig, load_config
-from checks.gx_runner import Outcome, Validator
+from checks.gx_runner import Outcome, Validator, shared_validator
 from checks.suites import Rule, all_rules
 
 DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
@@ -51,7 +51,7 @@ def check_dataset(
     validator: Validator | None = None,
 ) -> list[Outcome]:
     """Every rule of ``name`` applied to ``df`` (``previous``: the last release's counts)."""
-    return (validator or Validator()).validate(
+    return (validator or shared_validator()).validate(
         name, rules()[name], dataset_views(name, df, previous=previous)
     )
 
@@ -60,7 +60,7 @@ def check_raw(
     parsed: pd.DataFrame, texts: dict[int, str], *, validator: Validator | None = None
 ) -> list[Outcome]:
     """Rules of a parsed json-stat2 response (see ``checks.reading.read_jsonstat``)."""
-    return (validator or Validator()).validate(
+    return (validator or shared_validator()).validate(
         "raw", rules()["raw"], views.raw_views(parsed, texts, config())
     )
 

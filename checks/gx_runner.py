@@ -2,22 +2,21 @@
 
 GX is imported here, inside functions, and only when a check runs: importing it costs several
 seconds, which the Dagster code location must not pay at load. The data context is ephemeral
-(in memory), with analytics and progress bars off; the pipeline never writes GX state to disk
-except the Data Docs a release asks for.
+(in memory), with analytics and progress bars off; the pipeline never writes GX state to disk.
+The release's quality pages are rendered from the outcomes by ``checks.report``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from checks.suites import WHERE, Rule
+from checks.vectorised import ROW_COUNT, Reduced, reduce_view
 
 # How many failing rows an outcome keeps (metadata, CLI, Data Docs stay readable).
 SAMPLE = 20
@@ -38,6 +37,7 @@ class Outcome:
     sample: list[dict[str, Any]] = field(default_factory=list)
     values: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    observed: Any = None
 
     @property
     def blocking(self) -> bool:
@@ -51,10 +51,21 @@ def _gx() -> Any:
     return gx
 
 
-class Validator:
-    """One GX ephemeral context; optionally a Data Docs site written to ``docs_dir``."""
+# Views longer than this go to GX reduced (checks/vectorised.py): below it GX's cost is its
+# per-expectation overhead, not rows, and the whole view is the simplest record.
+REDUCE_ABOVE = 2_000
 
-    def __init__(self, docs_dir: Path | None = None) -> None:
+
+class Validator:
+    """One GX ephemeral context, with every suite and validation definition built once.
+
+    A suite (one per dataset view) is made the first time it is needed and then run again on
+    each new table: building contexts and suites is work that does not depend on the data, so a
+    process (a run, a test session, a server) pays for it once. ``reduce_above``: views longer
+    than this are judged on their reduced view (None: never reduce).
+    """
+
+    def __init__(self, reduce_above: int | None = REDUCE_ABOVE) -> None:
         gx = _gx()
         from great_expectations.data_context.types.base import (
             DataContextConfig,
@@ -62,35 +73,16 @@ class Validator:
             ProgressBarsConfig,
         )
 
-        sites = {}
-        if docs_dir is not None:
-            sites["quality"] = {
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            }
         config = DataContextConfig(
             store_backend_defaults=InMemoryStoreBackendDefaults(),
             analytics_enabled=False,
             progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
-            data_docs_sites=sites,
         )
         self._gx = gx
         self._context = gx.get_context(mode="ephemeral", project_config=config)
         self._source = self._context.data_sources.add_pandas("tasapaino")
-        self._docs = docs_dir is not None
-        self._run_id: Any = None
-        self._runs: dict[str, int] = {}
-
-    def pin_run(self, run_name: str, run_time: Any) -> None:
-        """Fix the Data Docs run id so the same inputs give the same pages."""
-        from great_expectations.core.run_identifier import RunIdentifier
-
-        self._run_id = RunIdentifier(run_name=run_name, run_time=run_time)
+        self._definitions: dict[tuple[Any, ...], Any] = {}
+        self.reduce_above = reduce_above
 
     def validate(
         self, dataset: str, rules: list[Rule], views: Mapping[str, pd.DataFrame]
@@ -101,16 +93,21 @@ class Validator:
             outcomes.update(self._validate_view(dataset, view, view_rules, views[view]))
         return [outcomes[r.name] for r in rules]
 
-    def _validate_view(
-        self, dataset: str, view: str, rules: list[Rule], frame: pd.DataFrame
-    ) -> dict[str, Outcome]:
+    def _definition(self, dataset: str, view: str, rules: list[Rule]) -> Any:
+        """The validation definition of one view's rules, made once per context."""
+        key = (
+            dataset,
+            view,
+            tuple((r.name, r.expectation, repr(r.kwargs), r.severity) for r in rules),
+        )
+        if key in self._definitions:
+            return self._definitions[key]
         gx = self._gx
         import great_expectations.expectations as gxe
 
         name = f"{dataset}.{view}"
-        self._runs[name] = self._runs.get(name, 0) + 1
-        if self._runs[name] > 1:  # GX names must be unique within a context
-            name = f"{name}.{self._runs[name]}"
+        if any(k[:2] == (dataset, view) for k in self._definitions):
+            name = f"{name}.{len(self._definitions)}"  # other rules for the same view (tests)
         asset = self._source.add_dataframe_asset(name)
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
         suite = gx.ExpectationSuite(name=name)
@@ -125,6 +122,18 @@ class Validator:
         definition = self._context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
         )
+        self._definitions[key] = definition
+        return definition
+
+    def _validate_view(
+        self, dataset: str, view: str, rules: list[Rule], frame: pd.DataFrame
+    ) -> dict[str, Outcome]:
+        definition = self._definition(dataset, view, rules)
+        frame = frame.reset_index(drop=True)
+        reduced = None
+        if self.reduce_above is not None and len(frame) > self.reduce_above:
+            reduced = reduce_view(frame, rules, SAMPLE)
+        judged = frame if reduced is None else reduced.frame
         where = [c for c in WHERE.get(dataset, {}).get(view, []) if c in frame.columns]
         result_format: dict[str, Any] = {
             "result_format": "SUMMARY",
@@ -134,29 +143,28 @@ class Validator:
         }
         if where and not frame.empty:
             result_format["unexpected_index_column_names"] = where
-        frame = frame.reset_index(drop=True)
-        if self._docs:
-            checkpoint = self._context.checkpoints.add(
-                gx.Checkpoint(
-                    name=name,
-                    validation_definitions=[definition],
-                    actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-                    result_format=result_format,
-                )
-            )
-            run = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=self._run_id)
-            result = next(iter(run.run_results.values()))
-        else:
-            result = definition.run(
-                batch_parameters={"dataframe": frame}, result_format=result_format
-            )
+        result = definition.run(batch_parameters={"dataframe": judged}, result_format=result_format)
         by_rule = {r.expectation_config.meta["rule"]: r for r in result.results}
         return {
-            rule.name: _outcome(dataset, rule, by_rule[rule.name], len(frame)) for rule in rules
+            rule.name: _outcome(dataset, rule, by_rule[rule.name], len(frame), reduced)
+            for rule in rules
         }
 
 
-def _outcome(dataset: str, rule: Rule, result: Any, rows: int) -> Outcome:
+_SHARED: Validator | None = None
+
+
+def shared_validator() -> Validator:
+    """The process's validator: GX imported, its context and suites built once per process."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Validator()
+    return _SHARED
+
+
+def _outcome(
+    dataset: str, rule: Rule, result: Any, rows: int, reduced: Reduced | None = None
+) -> Outcome:
     info = result.exception_info or {}
     error = ""
     if info.get("raised_exception"):
@@ -174,6 +182,14 @@ def _outcome(dataset: str, rule: Rule, result: Any, rows: int) -> Outcome:
     if not sample and observed is not None and not result.success:
         sample = [{"observed": _plain(observed)}]
     failing = int(details.get("unexpected_count") or (0 if result.success else max(1, len(sample))))
+    checked = int(details.get("element_count") or rows)
+    if reduced is not None:
+        # GX judged the reduced view; the exact numbers are the whole view's.
+        checked = rows
+        if rule.name in reduced.failing and not result.success:
+            failing = max(failing, reduced.failing[rule.name])
+        if rule.expectation == ROW_COUNT:
+            observed = rows
     return Outcome(
         dataset=dataset,
         rule=rule.name,
@@ -181,11 +197,12 @@ def _outcome(dataset: str, rule: Rule, result: Any, rows: int) -> Outcome:
         passed=bool(result.success) and not error,
         what=rule.what,
         fix=rule.fix,
-        checked=int(details.get("element_count") or rows),
+        checked=checked,
         failing=failing,
         sample=sample,
         values=values,
         error=error,
+        observed=_plain(observed),
     )
 
 
@@ -202,38 +219,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and value != value:
         return None
     return value
-
-
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_CACHE_BUSTER = re.compile(r"\?d=[0-9T.]+Z")
-_LOAD_TIME = re.compile(r"(ge_load_time</span>.*?<span[^>]*>)[0-9T.]+Z", re.S)
-
-
-def stable_docs(directory: Path) -> dict[str, bytes]:
-    """The Data Docs site as release files, with GX's per-build noise removed.
-
-    GX stamps every page with the build time, the batch load time and random element ids; a
-    release must be the same bytes for the same inputs, so ids are renumbered in order of
-    appearance and the stamps dropped. The static images of GX's how-to pages (3 MB, unused
-    with the buttons off) are left out.
-    """
-    files: dict[str, bytes] = {}
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        rel = path.relative_to(directory).as_posix()
-        if rel.startswith("static/images/") and not rel.endswith("favicon.ico"):
-            continue
-        data = path.read_bytes()
-        if rel.endswith(".html"):
-            data = _stabilise(data.decode("utf-8")).encode("utf-8")
-        files[rel] = data
-    return files
-
-
-def _stabilise(html: str) -> str:
-    ids: dict[str, str] = {}
-
-    def renumber(match: re.Match[str]) -> str:
-        return ids.setdefault(match.group(0), f"id{len(ids) + 1:04d}")
-
-    html = _LOAD_TIME.sub(r"\g<1>(batch load time not kept)", _CACHE_BUSTER.sub("", html))
-    return _UUID.sub(renumber, html)

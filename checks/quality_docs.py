@@ -1,25 +1,22 @@
-"""The release's quality report: GX Data Docs of every suite, as files for ``quality/``.
+"""The release's quality report: every suite's outcome as pages and JSON under ``quality/``.
 
 Maintainers open ``quality/index.html`` in a release to see each expectation, its result and the
-failing values. The pages are rebuilt from the published datasets with a run id pinned to the
-release date, and GX's per-build noise is removed, so the same inputs give the same bytes.
+failing values. In a run the outcomes are those of the blocking checks (each dataset is
+validated once per run; ``checks/assets.py`` reads them back from the run's check evaluations),
+and the pages are rendered once from them (``checks/report.py``). Everything is pinned to the
+release date, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 
-from checks.gate import DATASETS, dataset_views, rules, summary
-from checks.gx_runner import Outcome, Validator, stable_docs
+from checks.gate import DATASETS, check_dataset, rules, summary
+from checks.gx_runner import Outcome
+from checks.report import render
 
 PREFIX = "quality/"
 
@@ -29,38 +26,23 @@ def build_quality_files(
     *,
     run_date: dt.date,
     previous: pd.DataFrame | None = None,
+    outcomes: dict[str, list[Outcome]] | None = None,
 ) -> tuple[dict[str, bytes], list[Outcome]]:
-    """``quality/…`` files (Data Docs + summary.json) and every outcome behind them."""
-    with tempfile.TemporaryDirectory(prefix="tasapaino-quality-") as tmp, _utc_local_time():
-        validator = Validator(docs_dir=Path(tmp))
-        run_time = dt.datetime.combine(run_date, dt.time(), tzinfo=dt.UTC)
-        validator.pin_run("release", run_time)
-        outcomes: list[Outcome] = []
-        for name in DATASETS:
-            views = dataset_views(name, datasets[name], previous=previous)
-            outcomes.extend(validator.validate(name, rules()[name], views))
-        docs = stable_docs(Path(tmp))
-    files = {PREFIX + rel: data for rel, data in docs.items()}
-    files[PREFIX + "summary.json"] = _summary_json(outcomes)
-    return files, outcomes
+    """``quality/…`` files (pages + summary.json) and every outcome behind them.
 
-
-@contextlib.contextmanager
-def _utc_local_time() -> Iterator[None]:
-    """GX stores run times in the machine's local time zone (``RunIdentifierSchema`` dumps them
-    with ``astimezone()``) and its pages label that time "Z"; with local time UTC while the
-    pages are built they show the run date at 00:00 UTC in any time zone."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
+    ``outcomes``: what the run's checks already found, per dataset; a dataset missing there is
+    validated here (a table checked outside a run, or a run whose checks left no record).
+    """
+    found = dict(outcomes or {})
+    every: list[Outcome] = []
+    for name in DATASETS:
+        if name not in found:
+            found[name] = check_dataset(name, datasets[name], previous=previous)
+        every.extend(found[name])
+    pages = render(every, rules(), run_date=run_date.isoformat())
+    files = {PREFIX + rel: data for rel, data in pages.items()}
+    files[PREFIX + "summary.json"] = _summary_json(every)
+    return files, every
 
 
 def warnings_table(outcomes: list[Outcome]) -> pd.DataFrame:

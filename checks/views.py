@@ -10,7 +10,7 @@ speaks about, which is how a failure says *where*.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -26,26 +26,55 @@ CELL_KEY = [*TABLE_KEY, "region_code", "year", "unit_code"]
 TREND_KEY = ["measure", "classification", "level", "region_code", "unit_code", "sex"]
 
 
+def distinct_map(series: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn`` applied to the distinct values of ``series`` only, spread back to every row.
+
+    A national counts table repeats few values over millions of rows (a region code, a year,
+    the text of a count): the work then grows with the distinct values, not with the rows.
+    ``fn`` gets the distinct values (object dtype, never missing) and returns one value each;
+    missing rows give None.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = pd.Series(np.asarray(series.cat.categories, dtype=object), dtype=object)
+    else:
+        codes, found = pd.factorize(series, use_na_sentinel=True)
+        uniques = pd.Series(np.asarray(found, dtype=object), dtype=object)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = np.asarray(fn(uniques), dtype=object) if len(uniques) else []
+    mapped[-1] = None  # code -1: missing
+    return pd.Series(mapped[codes], dtype=object)
+
+
 def text(series: pd.Series | None, n: int) -> pd.Series:
     """Values as stripped strings, None where missing or empty (GX skips None in map rules)."""
     if series is None:
         return pd.Series([None] * n, dtype=object)
-    out = series.astype(object).where(series.notna(), None)
-    out = out.map(lambda v: None if v is None else str(v).strip())
-    return out.where(out != "", None).reset_index(drop=True)
+
+    def strip(values: pd.Series) -> pd.Series:
+        out = values.map(lambda v: None if v is pd.NA or v is None else str(v).strip())
+        return out.where(out != "", None)
+
+    return distinct_map(series.reset_index(drop=True), strip)
+
+
+def _whole(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def whole_number_text(series: pd.Series) -> pd.Series:
     """``12`` for 12 and 12.0, the value as written otherwise (so 12.5 and 'abc' fail a regex)."""
+    return distinct_map(series, lambda values: values.map(_whole))
 
-    def fmt(v: object) -> str | None:
-        if v is None:
-            return None
-        if isinstance(v, float | np.floating) and float(v).is_integer():
-            return str(int(v))
-        return str(v)
 
-    return series.map(fmt)
+def numbers(series: pd.Series) -> pd.Series:
+    """``pd.to_numeric(…, errors="coerce")`` of texts, parsed once per distinct text."""
+    parsed = distinct_map(series, lambda values: pd.to_numeric(values, errors="coerce"))
+    return pd.to_numeric(parsed, errors="coerce")
 
 
 def row_numbers(df: pd.DataFrame) -> pd.Series:
@@ -77,7 +106,7 @@ def counts_rows(df: pd.DataFrame) -> pd.DataFrame:
         rows[col] = text(df.get(col), n)
     for col in ("level", "year", "count"):
         rows[f"{col}_text"] = whole_number_text(text(df.get(col), n))
-        rows[f"{col}_value"] = pd.to_numeric(rows[f"{col}_text"], errors="coerce")
+        rows[f"{col}_value"] = numbers(rows[f"{col}_text"])
     rows["status"] = text(df.get("status"), n)
     rows["derivation"] = text(df.get("derivation"), n)
     known, listed = _unit_lookup(rows)
@@ -92,18 +121,26 @@ def _unit_lookup(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     ``unit_in_code_list`` is None (not judged) where no code list of that classification and
     level ships; ``code_list`` says which list was used or that none exists.
     """
-    known = pd.Series([None] * len(rows), dtype=object)
-    listed = pd.Series([None] * len(rows), dtype=object)
-    for (classification, level), idx in rows.groupby(
-        ["classification", "level_value"], dropna=False
-    ).groups.items():
+    n = len(rows)
+    known = np.full(n, None, dtype=object)
+    listed = np.full(n, None, dtype=object)
+    cls_codes, cls_values = pd.factorize(rows["classification"], use_na_sentinel=True)
+    lvl_codes, lvl_values = pd.factorize(rows["level_value"], use_na_sentinel=True)
+    pair = (cls_codes.astype(np.int64) + 1) * (len(lvl_values) + 1) + lvl_codes + 1
+    unit = rows["unit_code"].to_numpy(dtype=object)
+    # A few (classification, level) pairs over millions of rows: one pass per pair.
+    for key in np.unique(pair):
+        idx = np.flatnonzero(pair == key)
+        c, lv = cls_codes[idx[0]], lvl_codes[idx[0]]
+        classification = cls_values[c] if c >= 0 else np.nan
+        level = lvl_values[lv] if lv >= 0 else np.nan
         codes = _codes(classification, level)
         if codes is None:
-            listed.loc[idx] = f"none shipped for {classification} level {level}"
+            listed[idx] = f"none shipped for {classification} level {level}"
             continue
-        listed.loc[idx] = "ok"
-        known.loc[idx] = rows.loc[idx, "unit_code"].isin(codes).to_numpy()
-    return known, listed
+        listed[idx] = "ok"
+        known[idx] = pd.Series(unit[idx]).isin(codes).to_numpy()
+    return pd.Series(known, dtype=object), pd.Series(listed, dtype=object)
 
 
 def _codes(classification: object, level: object) -> set[str] | None:
@@ -114,27 +151,51 @@ def _codes(classification: object, level: object) -> set[str] | None:
     return codes or None
 
 
+def group_ids(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group), groups numbered in the order of
+    ``groupby(columns, sort=True, dropna=False)``: by the sorted key, missing values last.
+
+    Each column is factorised once (sorted codes) and the codes combined into one integer key,
+    which numpy groups far faster than pandas groups several object columns.
+    """
+    key = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(frame[col], sort=True, use_na_sentinel=True)
+        size = len(uniques) + 1
+        codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+        key = key * size + codes
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    return group.reshape(-1), first
+
+
 def _cells(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=[*CELL_KEY, "first_row", "sexes_present"])
-    grouped = rows.groupby(CELL_KEY, dropna=False, sort=True)
-    out = grouped.agg(
-        first_row=("row", "min"),
-        sexes_present=("sex", lambda s: ",".join(x for x in SEXES if x in set(s))),
-    ).reset_index()
+    group, first = group_ids(rows, CELL_KEY)
+    n = len(first)
+    out = rows[CELL_KEY].iloc[first].reset_index(drop=True)
+    first_row = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_row, group, rows["row"].to_numpy(dtype=np.int64))
+    sex = rows["sex"]
+    women = np.bincount(group, weights=sex.eq("women").to_numpy(dtype=float), minlength=n) > 0
+    men = np.bincount(group, weights=sex.eq("men").to_numpy(dtype=float), minlength=n) > 0
+    out["first_row"] = first_row
+    out["sexes_present"] = np.select(
+        [women & men, women, men], [",".join(SEXES), SEXES[0], SEXES[1]], ""
+    ).astype(object)
     return out
 
 
 def _tables(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=[*TABLE_KEY, "cells", "suppressed", "suppressed_share"])
-    suppressed = rows["count_text"].isna()
-    out = (
-        rows.assign(suppressed=suppressed)
-        .groupby(TABLE_KEY, dropna=False, sort=True)
-        .agg(cells=("row", "size"), suppressed=("suppressed", "sum"))
-        .reset_index()
-    )
+    group, first = group_ids(rows, TABLE_KEY)
+    n = len(first)
+    out = rows[TABLE_KEY].iloc[first].reset_index(drop=True)
+    out["cells"] = np.bincount(group, minlength=n).astype(np.int64)
+    out["suppressed"] = np.bincount(
+        group, weights=rows["count_text"].isna().to_numpy(dtype=float), minlength=n
+    ).astype(np.int64)
     out["suppressed_share"] = out["suppressed"] / out["cells"]
     return out
 

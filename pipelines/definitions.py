@@ -19,6 +19,7 @@ import publish.assets as publish_assets
 from checks.asset_checks import QUALITY_CHECKS
 from pipelines.executors import executor_from_env
 from pipelines.freshness import with_published_freshness
+from pipelines.io_managers import io_manager_from_env
 from pipelines.partitions import statfin_slices_job
 from pipelines.resources import (
     CollectionPolicy,
@@ -62,6 +63,7 @@ defs = Definitions(
         "vipunen": VipunenApi(),
         "release_target": ReleaseTarget(),
         "source_updates": SourceUpdatesResource(),
+        **io_manager_from_env(),  # object storage for step outputs when TASAPAINO_IO_BASE is set
     },
     executor=executor_from_env(),
 )

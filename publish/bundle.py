@@ -19,8 +19,16 @@ from typing import Any
 import pandas as pd
 
 from assets.contracts import ALL, SOURCES, Contract
-from publish import changelog, codelists, datapackage, key_figures, method_changes, site
-from publish.dataset_metadata import dataset_meta, package_meta
+from publish import (
+    changelog,
+    codelists,
+    datapackage,
+    explorer,
+    key_figures,
+    method_changes,
+    site,
+)
+from publish.dataset_metadata import contact, dataset_meta, package_meta
 from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
 
@@ -210,6 +218,10 @@ def write(
         )
     for name, data in {**articles, **(extra_files or {})}.items():
         add(name, data)
+    if len(datasets["unit_shares"]) <= explorer.MAX_ROWS:  # judged before any formatting
+        unit_shares_csv = to_csv_bytes(datasets["unit_shares"])
+        for name, data in explorer.render_pages(unit_shares_csv, sources_df, rid).items():
+            add(name, data)
     methods = method_changes.load()
     meta = package_meta()
     citation = site.citation_lines(meta["title"], rid, f"{run_date:%Y}")
@@ -249,8 +261,15 @@ def write(
             meta["title"]["en"], rid, run_date.isoformat(), "Source tables: data/sources.csv"
         ),
     )
-    view = datapackage.page_view(small["datapackage.json"])
-    for name, data in site.render_pages(view, small, previous.history).items():
+    pages = site.render_pages(
+        datapackage.page_view(small["datapackage.json"]),
+        small,
+        previous.history,
+        unit_shares=datasets["unit_shares"],
+        catalog=catalog,
+        contact=contact(),
+    )
+    for name, data in pages.items():
         add(name, data)
 
 

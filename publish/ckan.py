@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.dataset_metadata import package_meta
+from publish.dataset_metadata import contact, package_meta
 
 LICENCE_URI = "https://creativecommons.org/licenses/by/4.0/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -27,7 +27,8 @@ THEMES = (
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/MONTHLY"
 UPDATE_FREQUENCY = {"fi": ["kuukausittain"], "sv": ["månatligen"], "en": ["monthly"]}
 CKAN_LICENCE = "cc-by-4.0"
-EMAIL_ENV = "TASAPAINO_MAINTAINER_EMAIL"  # read by pipelines/commands/publish.py
+# The maintainer is the release's one contact setting (publish/dataset_metadata.contact).
+EMAIL_ENV = "TASAPAINO_CONTACT_EMAIL"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -41,8 +42,8 @@ def require_email(email: str) -> str:
     if not _EMAIL.fullmatch(email):
         given = f" ({email!r} is not an address)" if email else ""
         raise MissingMaintainer(
-            f"no maintainer e-mail{given}: avoindata.fi requires one; give --email ADDRESS "
-            f"or set {EMAIL_ENV}"
+            f"no maintainer e-mail{given}: avoindata.fi requires one; give --email ADDRESS, "
+            f"set {EMAIL_ENV} or package.contact.email in publish/datasets.yaml"
         )
     return email
 
@@ -126,7 +127,7 @@ def ckan_package(
         },
         "keywords": {lang: list(words) for lang, words in meta["keywords"].items()},
         "license_id": CKAN_LICENCE,
-        "maintainer": meta["publisher"],
+        "maintainer": contact()["name"] or meta["publisher"],
         "maintainer_email": email,
         "maintainer_website": _url(base_url, "index.html"),
         "geographical_coverage": ["Suomi", "Pohjois-Pohjanmaa"],
@@ -217,7 +218,7 @@ def dcat_dataset(
         ),
         "dcat:contactPoint": {
             "@type": "vcard:Organization",
-            "vcard:fn": meta["publisher"],
+            "vcard:fn": contact()["name"] or meta["publisher"],
             "vcard:hasEmail": {"@id": f"mailto:{email}"},
         },
         "dct:source": [{"@id": s["path"]} for s in package["sources"]],

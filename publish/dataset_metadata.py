@@ -8,6 +8,7 @@ and a maintainer can reword a title without touching code.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,16 @@ def _load() -> dict[str, Any]:
 def package_meta() -> dict[str, Any]:
     """The package-level block: name, title, description, keywords (each per language)."""
     return _load()["package"]
+
+
+def contact() -> dict[str, str]:
+    """Who answers readers' questions: the package's ``contact`` entry, overridden by
+    ``TASAPAINO_CONTACT_NAME`` / ``TASAPAINO_CONTACT_EMAIL`` for a deployment."""
+    entry = _load()["package"].get("contact", {})
+    return {
+        "name": os.environ.get("TASAPAINO_CONTACT_NAME") or str(entry.get("name") or ""),
+        "email": os.environ.get("TASAPAINO_CONTACT_EMAIL") or str(entry.get("email") or ""),
+    }
 
 
 def dataset_meta(name: str) -> DatasetMeta:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from publish.numbers import NBSP, fmt_decimal, fmt_int
@@ -144,6 +145,7 @@ def _dataset_rows(package: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "title": res.get(title_key, res["title"]),
                 "description": res.get(desc_key, res["description"]),
                 "rows": fmt_int(res["rows"], lang),
+                "empty": res["rows"] == 0,
                 "downloads": [{**d, "size": human_size(d["bytes"], lang)} for d in downloads],
                 "columns": columns,
             }
@@ -167,20 +169,19 @@ def render_pages(
     datapackage_json: bytes,
     files: dict[str, bytes],
     history: list[str],
+    *,
+    unit_shares: pd.DataFrame | None = None,
+    catalog: pd.DataFrame | None = None,
+    contact: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """The three language versions of the data page, path → bytes."""
-    import jinja2  # imported here, not at module load: the code location loads without it
+    """The three language versions of the data page, path → bytes. ``unit_shares`` gives the
+    coverage table, ``catalog`` the sources' titles in each language (without it, the data
+    package's source list), ``contact`` the line saying whom to ask."""
+    from publish import coverage
+    from publish.page_templates import environment
 
     package = json.loads(datapackage_json)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = env.get_template("index.html")
+    template = environment().get_template("data_page/index.html")
     release_id = package["version"]
     articles = article_links(files)
     extra = [
@@ -188,6 +189,9 @@ def render_pages(
         for name in ("CHANGELOG.md", "CITATION.cff", "datapackage.json", "quality/index.html")
         if name in files or name == "datapackage.json"
     ]
+    from publish.explorer import PAGES as EXPLORER_PAGES
+
+    explorer_pages = {k: v for k, v in EXPLORER_PAGES.items() if v in files}
     out = {}
     for lang, page in PAGES.items():
         html = template.render(
@@ -202,8 +206,16 @@ def render_pages(
             datasets=_dataset_rows(package, lang),
             sources=[
                 {**s, "updated": human_date(s["updated"], lang) if s.get("updated") else ""}
-                for s in package["sources"]
+                for s in (
+                    coverage.source_titles(catalog, lang)
+                    if catalog is not None
+                    else [{**p, "by": "", "title_lang": "en"} for p in package["sources"]]
+                )
             ],
+            coverage=coverage.coverage_rows(unit_shares, lang, TEXT[lang])
+            if unit_shares is not None and len(unit_shares)
+            else [],
+            contact=contact or {"name": "", "email": ""},
             licence=package["licenses"][0],
             citation=package["citation"][lang],
             articles=[a for a in articles if a.lang == lang]
@@ -216,6 +228,7 @@ def render_pages(
                 for rid in sorted(history, reverse=True)
             ],
             extra=extra,
+            explorer=explorer_pages.get(lang, ""),
         )
         out[page] = html.encode("utf-8")
     return out

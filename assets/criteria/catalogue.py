@@ -8,9 +8,10 @@ file and the entry, so the working group can fix a YAML file without reading cod
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -178,11 +179,25 @@ def _group_problems(cset: dict[str, Any]) -> Iterable[str]:
 
 
 def load_set(path: Path) -> dict[str, Any]:
+    return validate_set(copy.deepcopy(_parsed(path, *_stamp(path))), path)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        st = path.stat()
+    except OSError:
+        return (0, 0)  # read_text below raises the real error
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _parsed(path: Path, mtime_ns: int, size: int) -> Any:
+    """The YAML of a set, parsed once per file version: a run reads the catalogue in several
+    steps (criteria, self-assessment, articles) and parsing is most of what that costs."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{_shown(path)}: not valid YAML: {exc}") from exc
-    return validate_set(data, path)
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> list[dict[str, Any]]:

@@ -19,7 +19,6 @@ from typing import Any
 from pipelines.commands import UsageError
 
 PUBLIC_URL_ENV = "TASAPAINO_PUBLIC_URL"
-EMAIL_ENV = "TASAPAINO_MAINTAINER_EMAIL"  # the one setting of the maintainer address
 
 
 def _root(out: str) -> Any:
@@ -43,8 +42,9 @@ def _latest_package(root: Any) -> dict[str, Any]:
 
 def _ckan(args: argparse.Namespace) -> int:
     from publish.ckan import MissingMaintainer, ckan_package, dcat_dataset, require_email
+    from publish.dataset_metadata import contact
 
-    email = args.email or os.environ.get(EMAIL_ENV, "")
+    email = args.email or contact()["email"]  # the release's one contact setting
     try:
         require_email(email)  # refused before anything else is said
     except MissingMaintainer as exc:
@@ -167,6 +167,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--email",
         default="",
         metavar="ADDRESS",
-        help=f"maintainer e-mail address, required by avoindata.fi (default: ${EMAIL_ENV})",
+        help="maintainer e-mail address, required by avoindata.fi (default: the contact "
+        "e-mail, $TASAPAINO_CONTACT_EMAIL or package.contact.email in publish/datasets.yaml)",
     )
     cmd.set_defaults(func=handle)

@@ -2,12 +2,12 @@
 
 No Docker engine runs here or in CI, so ``docker build`` cannot be tested. What the image holds is
 still decided by two things that can: the files its COPY lines name, and the environment that
-``uv sync --frozen --no-dev`` makes from uv.lock. This test lays out exactly those files in an
-empty folder (as git tracks them), syncs the runtime-only environment from the local cache
-(offline), and then, as an unprivileged user that cannot write to the code folder (the image's
-``USER tasapaino``): runs the main job on the bundled snapshot, and serves the code location
-over gRPC as the image's CMD does. It fails if the image would miss a file, need a dev-only
-package, or write into its own code folder.
+``uv sync --frozen --no-dev --extra s3`` makes from uv.lock. This test lays out exactly those
+files in an empty folder (as git tracks them), syncs the runtime-only environment from the
+local cache (offline), and then, as an unprivileged user that cannot write to the code folder
+(the image's ``USER tasapaino``): runs the main job on the bundled snapshot, and serves the code
+location over gRPC as the image's CMD does. It fails if the image would miss a file, need a
+dev-only package, or write into its own code folder.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def image() -> Iterator[Path]:
         "UV_OFFLINE": "1",  # from the cache `make test` filled: the test never reaches a registry
     }
     subprocess.run(
-        [_uv(), "sync", "--frozen", "--no-dev", "--quiet", "--python", _python()],
+        [_uv(), "sync", "--frozen", "--no-dev", "--extra", "s3", "--quiet", "--python", _python()],
         cwd=code,
         env=env,
         check=True,

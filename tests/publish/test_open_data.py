@@ -181,7 +181,7 @@ def test_ckan_and_dcat_carry_what_avoindata_and_dcat_ap_require(
     release_files, tmp_path, capsys, monkeypatch
 ):
     write_release(tmp_path, "20201105-20261128", release_files)
-    monkeypatch.setenv("TASAPAINO_MAINTAINER_EMAIL", "data@example.org")
+    monkeypatch.setenv("TASAPAINO_CONTACT_EMAIL", "data@example.org")
     assert main(["publish", "--out", str(tmp_path), "--ckan-dry-run"]) == 0
     payload = json.loads(capsys.readouterr().out)
     ckan, dcat = payload["ckan_package"], payload["dcat"]

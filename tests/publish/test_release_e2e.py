@@ -8,10 +8,12 @@ sums as the CSV, and the data page must pass the browser checks with every artic
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -102,3 +104,34 @@ def test_data_page_in_the_browser_links_every_article(browser, two_runs):
     with serve_directory(root) as base:
         report = check_page(browser, f"{base}/latest/index.html", "release-data-page")
     report.assert_ok()
+
+
+# Hosts a release may name besides its sources' own table pages (the hosts of data/sources.csv's
+# url column). Each is an identifier or a reference, never a file the pages load:
+ALLOWED_HOSTS = {
+    "creativecommons.org",  # the data licence, CC BY 4.0 (datapackage.json, pages, CITATION.cff)
+    "www.w3.org",  # XML namespace names in the SVG charts (xmlns), not fetched by a browser
+    "vega.github.io",  # the Vega-Lite "$schema" of each chart's .vl.json spec
+    "datapackage.org",  # Frictionless profile/schema URLs in datapackage.json
+    "specs.frictionlessdata.io",  # the same profiles under their older address
+}
+URL = re.compile(r"(?:https?:)?//([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+TEXT = {".html", ".md", ".json", ".csv", ".cff", ".svg", ".txt", ".css"}
+
+
+def test_release_references_no_outside_host(two_runs):
+    """Everything a release shows comes with it (the quality pages' stylesheet included, no
+    CDN, no scripts); the only outside names are the sources' own pages and ALLOWED_HOSTS."""
+    release = (two_runs[0] / "latest").resolve()
+    sources = pd.read_csv(release / "data" / "sources.csv", dtype=str)
+    allowed = ALLOWED_HOSTS | {urlsplit(u).hostname for u in sources["url"].dropna()}
+    found: dict[str, set[str]] = {}
+    for path in release.rglob("*"):
+        if path.is_file() and (path.suffix in TEXT or path.name in {"SHA256SUMS", "latest"}):
+            for host in URL.findall(path.read_text(encoding="utf-8", errors="replace")):
+                if host.lower() not in allowed:
+                    found.setdefault(host, set()).add(str(path.relative_to(release)))
+    assert not found, found
+    quality = (release / "quality" / "index.html").read_text(encoding="utf-8")
+    assert 'href="quality.css"' in quality and (release / "quality" / "quality.css").exists()
+    assert "<script" not in quality

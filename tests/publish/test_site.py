@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
 from publish import bundle, site
@@ -115,3 +116,50 @@ def test_data_page_from_the_file_system(browser, dist):
     report = check_page(browser, (dist / "latest" / "index.html").as_uri(), "data-page-file")
     report.assert_ok()
     assert any(link.endswith("/data/counts.parquet") for link in report.checked_links)
+
+
+def _page(dist, name: str) -> str:
+    return (dist / "latest" / name).read_text(encoding="utf-8")
+
+
+def test_coverage_table_says_which_populations_are_regional_and_how_old(dist):
+    fi = _page(dist, "index.html")
+    assert "<h2>Mitä julkaisu kattaa</h2>" in fi
+    # Occupations are national in the bundle; upper secondary students cover every region.
+    assert "<tr><td>Perheelliset palkansaajat</td><td>2015</td><td>koko maa</td>" in fi
+    assert (
+        "<tr><td>Lukiolaiset</td><td>2012–2013, 2018–2019</td><td>koko maa, 20 maakuntaa</td>" in fi
+    )
+    assert "Uusin tilastovuosi: 2019." in fi
+    assert "maakunnittain" not in fi.split("<h2>Mitä julkaisu kattaa")[0]  # nor the description
+    en = _page(dist, "index.en.html")
+    assert "<td>whole country</td>" in en and "Newest statistical year: 2019." in en
+
+
+def test_source_titles_in_the_readers_language(dist):
+    fi, sv, en = (_page(dist, p) for p in PAGES)
+    assert "Tilastokeskus, Väestön koulutusrakenne: " in fi
+    assert ">Tutkinnon suorittanut väestö koulutusalan ja -asteen sekä sukupuolen mukaan 2019" in fi
+    assert "Statistikcentralen, Befolkningens utbildningsstruktur: " in sv
+    assert 'lang="fi">Tutkinnon suorittanut väestö' in sv and "(tabellens namn på finska)" in sv
+    assert ">Population with a qualification by field and level of education and sex, 2019" in en
+
+
+def test_empty_dataset_release_id_and_contact_are_explained(release_datasets, sources):
+    from assets.contracts import ALL
+
+    empty = {c.name: pd.Series(dtype=c.dtype) for c in ALL["self_assessment_summary"].columns}
+    datasets = {**release_datasets, "self_assessment_summary": pd.DataFrame(empty)}
+    files = bundle.build(datasets, sources, {}, run_date=RUN_DATE, code_version="test")
+    fi = files["index.html"].decode()
+    assert '0 (<a href="#self_assessment_summary">tyhjä, miksi?</a>)' in fi
+    assert "Tämä aineisto on tässä julkaisussa tyhjä" in fi
+    assert "Julkaisun tunnus on kaksi päivämäärää" in fi
+    assert "Julkaisijan yhteystietoja ei ole annettu tässä julkaisussa." in fi
+
+
+def test_contact_from_the_environment(monkeypatch, release_datasets, sources):
+    monkeypatch.setenv("TASAPAINO_CONTACT_EMAIL", "tasapaino@example.org")
+    files = bundle.build(release_datasets, sources, {}, run_date=RUN_DATE, code_version="test")
+    fi = files["index.html"].decode()
+    assert 'Tasapaino, <a href="mailto:tasapaino@example.org">tasapaino@example.org</a>' in fi
