@@ -33,14 +33,26 @@ def test_csv_and_parquet_agree(release):
 
 def test_datapackage_names_every_resource(release):
     doc = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    assert {r["name"] for r in doc["resources"]} == {
+    datasets = {
         "counts",
         "unit_shares",
         "segregation_indices",
         "criteria_results",
         "self_assessment_summary",
-        "sources",
     }
+    twins = {f"{name}_{kind}" for name in datasets for kind in ("excel", "parquet")}
+    assert {r["name"] for r in doc["resources"]} == {
+        *datasets,
+        *twins,
+        "sources",
+        "measures",
+        "indices",
+        "key_figures_fi",
+        "key_figures_sv",
+        "key_figures_en",
+    }
+    on_disk = {p.relative_to(release).as_posix() for p in (release / "data").iterdir()}
+    assert on_disk == {r["path"] for r in doc["resources"]}
     assert doc["licenses"][0]["name"] == "CC-BY-4.0"
     assert doc["version"] == "20201105-20261128"
 
