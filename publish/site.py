@@ -190,6 +190,7 @@ def render_pages(
         if name in files or name == "datapackage.json"
     ]
     from publish.explorer import PAGES as EXPLORER_PAGES
+    from publish.key_figures import FILES as WORKBOOKS
 
     explorer_pages = {k: v for k, v in EXPLORER_PAGES.items() if v in files}
     out = {}
@@ -229,6 +230,11 @@ def render_pages(
             ],
             extra=extra,
             explorer=explorer_pages.get(lang, ""),
+            workbooks=[
+                {"lang": k, "path": f"data/{v}", "size": human_size(len(files[f"data/{v}"]), lang)}
+                for k, v in WORKBOOKS.items()
+                if f"data/{v}" in files
+            ],
         )
         out[page] = html.encode("utf-8")
     return out

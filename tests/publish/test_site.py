@@ -163,3 +163,9 @@ def test_contact_from_the_environment(monkeypatch, release_datasets, sources):
     files = bundle.build(release_datasets, sources, {}, run_date=RUN_DATE, code_version="test")
     fi = files["index.html"].decode()
     assert 'Tasapaino, <a href="mailto:tasapaino@example.org">tasapaino@example.org</a>' in fi
+
+
+def test_the_key_figure_workbooks_are_offered(dist):
+    fi = _page(dist, "index.html")
+    assert '<a href="data/avainluvut.xlsx" download hreflang="fi">avainluvut.xlsx</a>' in fi
+    assert 'href="data/nyckeltal.xlsx"' in fi and 'href="data/key_figures.xlsx"' in fi
