@@ -80,6 +80,13 @@ def explorer_data(unit_shares_csv: bytes, sources: pd.DataFrame) -> dict[str, An
         raise ValueError(f"unit_shares.csv: {len(parsed)} rows but {len(lines)} lines")
     vocab = vocabulary()
     urls = _source_urls(sources)
+    # A total (one unit in its table, e.g. all upper secondary students) shows no class: a
+    # class compares a field with the others, and a total has none.
+    grouping = ("source_table", "measure", "classification", "level")
+    units_in: dict[tuple[str, ...], set[str]] = {}
+    for row in parsed:
+        table = tuple(row.get(k, "") for k in grouping)
+        units_in.setdefault(table, set()).add(row.get("unit_code", ""))
     units: dict[tuple[str, str, str], int] = {}
     rows = []
     for row, line in zip(parsed, lines, strict=True):
@@ -98,7 +105,9 @@ def explorer_data(unit_shares_csv: bytes, sources: pd.DataFrame) -> dict[str, An
                 "w": int(float(row["women"])),
                 "n": int(float(row["men"])),
                 "s": float(row["women_share"]) if row["women_share"] else None,
-                "c": row["segregation_class"],
+                "c": row["segregation_class"]
+                if len(units_in[tuple(row.get(k, "") for k in grouping)]) > 1
+                else "",
                 "t": row["source_table"],
                 "url": urls.get(f"{row['source_table']}|{measure}", ""),
                 "line": line,

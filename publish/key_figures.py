@@ -120,6 +120,11 @@ def rows(unit_shares: pd.DataFrame, lang: str) -> dict[str, list[list[Any]]]:
     df = df.sort_values(["dimension", "measure", "year", "region_code", "unit_code"])
     out: dict[str, list[list[Any]]] = {}
     names = df[f"unit_name_{lang}"].fillna(df["unit_name_fi"]).fillna(df["unit_code"])
+    # A total (one unit only, e.g. all upper secondary students) has a share but no class: a
+    # class says how a field compares with the others, and a total has no others.
+    grouping = ["source_table", "measure", "classification", "level"]
+    total = df.groupby(grouping, observed=True, dropna=False)["unit_code"].transform("nunique")
+    cls_shown = df["segregation_class"].where(total.gt(1))
     for dimension, unit, measure, year, region, women, men, share, cls in zip(
         df["dimension"].astype(str),
         names.astype(str),
@@ -129,7 +134,7 @@ def rows(unit_shares: pd.DataFrame, lang: str) -> dict[str, list[list[Any]]]:
         df["women"],
         df["men"],
         df["women_share"],
-        df["segregation_class"],
+        cls_shown,
         strict=True,
     ):
         label = measures.get(measure, {}).get(lang, {}).get("label", measure)

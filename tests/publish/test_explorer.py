@@ -87,3 +87,12 @@ def test_no_explorer_above_the_row_limit(monkeypatch, release_datasets, sources)
     files = bundle.build(release_datasets, sources, {}, run_date=RUN_DATE, code_version="test")
     assert not any(name.startswith("explorer/") for name in files)
     assert "explorer/" not in files["index.html"].decode()
+
+
+def test_a_total_shows_no_class(files):
+    """Upper secondary students are one unit per region: a share, but no field to compare."""
+    data = _data(files[explorer.DATA_FILE])
+    totals = [r for r in data["rows"] if r["m"] == "general_upper_secondary_students"]
+    fields = [r for r in data["rows"] if data["units"][r["u"]]["fi"] == "Tekniikan alat"]
+    assert totals and all(r["c"] == "" for r in totals)
+    assert fields and all(r["c"] for r in fields)
