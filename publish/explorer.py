@@ -59,6 +59,11 @@ def csv_records(text: str) -> list[str]:
     return records
 
 
+def _count(text: str) -> int | None:
+    """A count cell of the CSV; empty where the source marks the value as missing (``..``)."""
+    return int(float(text)) if text else None
+
+
 def _source_urls(sources: pd.DataFrame) -> dict[str, str]:
     """source_table + measure → the page of its source table."""
     return {
@@ -102,8 +107,8 @@ def explorer_data(unit_shares_csv: bytes, sources: pd.DataFrame) -> dict[str, An
                 "y": int(row["year"]),
                 "r": row["region_name_fi"],
                 "rc": row["region_code"],
-                "w": int(float(row["women"])),
-                "n": int(float(row["men"])),
+                "w": _count(row["women"]),
+                "n": _count(row["men"]),
                 "s": float(row["women_share"]) if row["women_share"] else None,
                 "c": row["segregation_class"]
                 if len(units_in[tuple(row.get(k, "") for k in grouping)]) > 1

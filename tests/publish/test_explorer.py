@@ -79,6 +79,11 @@ def test_a_hostile_label_cannot_end_the_script(sources):
     )
     script = explorer.data_script(explorer.explorer_data(to_csv_bytes(shares), sources))
     assert b"<" not in script
+    # A count the source marks as missing ('..') is an empty cell: shown as a dash, not a crash.
+    gap = explorer.explorer_data(
+        to_csv_bytes(shares.assign(women=pd.NA, women_share=pd.NA)), sources
+    )
+    assert (gap["rows"][0]["w"], gap["rows"][0]["s"]) == (None, None)
     assert _data(script)["units"][0]["fi"] == "</script><script>alert(1)</script>"
 
 

@@ -70,7 +70,8 @@
         const before = sorted.filter((p) => p.rc === r.rc && p.y < r.y && p.s !== null).pop();
         const tr = el("tr");
         tr.append(el("td", r.y), el("td", r.r));
-        tr.append(el("td", number.format(r.w), { class: "num" }), el("td", number.format(r.n), { class: "num" }));
+        const count = (v) => (v === null ? UI.none : number.format(v));
+        tr.append(el("td", count(r.w), { class: "num" }), el("td", count(r.n), { class: "num" }));
         tr.append(el("td", r.s === null ? UI.none : share.format(r.s), { class: "num" }));
         tr.append(el("td", D.classes[LANG][r.c] || UI.none));
         const delta = before && r.s !== null ? `${change.format(100 * (r.s - before.s))} ${UI.unit} (${before.y})` : UI.none;
