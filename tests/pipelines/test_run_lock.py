@@ -89,6 +89,9 @@ def test_the_run_after_a_sigkilled_one_takes_over_and_cleans_up(tmp_path, env, m
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
     monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])
+    # Create the instance's SQLite storage before the child does: two processes creating it at
+    # the same moment can both stamp Dagster's schema version (alembic then sees two heads).
+    DagsterInstance.get().dispose()
     out = tmp_path / "dist"
     killed = _start(_cmd(out), env)
 
