@@ -150,23 +150,10 @@ class DatasetSpec:
 
     def arrow_schema(self) -> pa.Schema:
         """The Parquet schema: types, dictionary-encoded codes, descriptions per field."""
-        out = []
-        for f in self.fields:
-            if f.dtype == "Int64":
-                typ: pa.DataType = pa.int64()
-            elif f.dtype == "float64":
-                typ = pa.float64()
-            elif f.dtype == "boolean":
-                typ = pa.bool_()
-            elif f.dtype.startswith("datetime64"):
-                typ = pa.timestamp("us", tz="UTC")
-            elif f.code:
-                typ = pa.dictionary(pa.int32(), pa.string())
-            else:
-                typ = pa.string()
-            meta = {"description": f.description["en"], "description_fi": f.description["fi"]}
-            out.append(pa.field(f.name, typ, nullable=True, metadata=meta))
-        return pa.schema(out)
+        return pa.schema(
+            arrow_field(f.name, f.dtype, f.code, f.description["en"], f.description["fi"])
+            for f in self.fields
+        )
 
     def ranges(self) -> dict[str, tuple[float | None, float | None]]:
         """Per column, the ``minimum``/``maximum`` constraints (for range rules)."""
@@ -178,6 +165,27 @@ class DatasetSpec:
 
     def required(self) -> list[str]:
         return [f.name for f in self.fields if f.constraints.get("required")]
+
+
+def arrow_field(
+    name: str, dtype: str, code: bool, description_en: str, description_fi: str
+) -> pa.Field:
+    """One Parquet column: nullable Int64 as int64, floats, booleans, UTC timestamps in
+    microseconds, codes dictionary-encoded, other text as string; descriptions as metadata."""
+    if dtype == "Int64":
+        typ: pa.DataType = pa.int64()
+    elif dtype == "float64":
+        typ = pa.float64()
+    elif dtype == "boolean":
+        typ = pa.bool_()
+    elif dtype.startswith("datetime64"):
+        typ = pa.timestamp("us", tz="UTC")
+    elif code:
+        typ = pa.dictionary(pa.int32(), pa.string())
+    else:
+        typ = pa.string()
+    meta = {"description": description_en, "description_fi": description_fi}
+    return pa.field(name, typ, nullable=True, metadata=meta)
 
 
 def _texts(doc: dict[str, Any], key: str, where: str, langs: tuple[str, ...]) -> dict[str, str]:

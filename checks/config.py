@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from assets.collect.classifications import load_regions
+from assets.dataset_registry import index_ranges
 
 CONFIG_PATH = Path(__file__).with_name("quality.yaml")
 REGION_GROUPS = ("maakunnat", "mainland_maakunnat")
@@ -48,9 +49,11 @@ def load_config(path: Path | None = None) -> QualityConfig:
         suppressed_share_max=float(doc["suppressed_share_max"]),
         plausibility_max_change=float(doc["plausibility_max_change"]),
         plausibility_min_count=int(doc["plausibility_min_count"]),
+        # One registry of the indices (segregation_indices.meta.yml) gives the ranges that the
+        # computation clips to and the gate checks; a file may still override them.
         index_ranges={
             name: (float(lo), None if hi is None else float(hi))
-            for name, (lo, hi) in doc["index_ranges"].items()
+            for name, (lo, hi) in (doc.get("index_ranges") or index_ranges()).items()
         },
         coverage=tuple(
             CoverageExpectation(

@@ -313,7 +313,7 @@ def segregation_indices_rules() -> list[Rule]:
             "ExpectColumnValuesToBeInSet",
             {"column": "range_configured", "value_set": [True]},
             "an index has no range configured, so its values were not range-checked",
-            "add the index id with its range to index_ranges in checks/quality.yaml",
+            "add the index id with its range to the index registry in assets/indices/segregation_indices.meta.yml",
             severity="warn",
         ),
         Rule(

@@ -88,7 +88,7 @@ def _optional_datasets() -> dict[str, AssetIn]:
 
     return {
         name: AssetIn(name)
-        for name in bundle.OPTIONAL_DATASETS
+        for name in bundle.optional_datasets()
         if name in ALL and hasattr(criteria_assets, name)
     }
 

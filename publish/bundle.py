@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from assets.contracts import ALL, SOURCES, Contract
+from assets import dataset_registry
+from assets.contracts import SOURCES, Contract, contract
 from publish import (
     changelog,
     codelists,
@@ -32,9 +33,21 @@ from publish.dataset_metadata import contact, dataset_meta, package_meta
 from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
 
-# Published in this order; optional ones only when the pipeline produced them.
-DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
-OPTIONAL_DATASETS = ("self_assessment_summary",)
+
+def table_datasets() -> list[str]:
+    """The datasets written from an asset (CSV, Excel CSV and Parquet), in published order:
+    every ``<dataset>.meta.yml`` with a ``release`` entry; optional ones are published only
+    when the pipeline produced them."""
+    return dataset_registry.asset_datasets()
+
+
+def required_datasets() -> list[str]:
+    return [n for n in table_datasets() if not dataset_registry.dataset(n).optional]
+
+
+def optional_datasets() -> list[str]:
+    return [n for n in table_datasets() if dataset_registry.dataset(n).optional]
+
 
 SOURCE_TITLES = {
     "vipunen": "Vipunen – opetushallinnon tilastopalvelu / Vipunen education statistics",
@@ -186,17 +199,24 @@ def write(
         small[name] = data
         sink.add(name, data)
 
-    resources = []
-    names = [*DATASETS, *(n for n in OPTIONAL_DATASETS if n in datasets)]
-    for name in names:
-        resources.extend(_write_dataset(sink, name, datasets[name], ALL[name]))
     sources_df = catalog[SOURCES.names].sort_values(["source_table", "measure"])
     sources_df = sources_df.reset_index(drop=True)
-    resources.append(_add_table(sink, add, "sources", sources_df, SOURCES))
-    resources.append(
-        _add_table(sink, add, "measures", codelists.measures_frame(catalog), codelists.MEASURES)
-    )
-    resources.append(_add_table(sink, add, "indices", codelists.indices_frame(), codelists.INDICES))
+    # Tables the release derives itself rather than receiving from an asset.
+    derived = {
+        "sources": lambda: sources_df,
+        "measures": lambda: codelists.measures_frame(catalog),
+        "indices": codelists.indices_frame,
+    }
+    resources = []
+    for spec in dataset_registry.release_datasets():
+        name = spec.name
+        if "parquet" in spec.release_files:
+            if name not in datasets and spec.optional:
+                continue
+            resources.extend(_write_dataset(sink, name, datasets[name], contract(name)))
+        else:
+            frame = derived[name]() if name in derived else datasets[name]
+            resources.append(_add_table(sink, add, name, frame, contract(name)))
     rid = release_id(datasets["counts"], run_date)
     for lang, filename in key_figures.FILES.items():
         path = f"data/{filename}"

@@ -6,9 +6,9 @@ are generated from the sources that already define the codes, so they cannot dri
 
 - measures: labels and scopes in fi/sv/en from ``publish/templates/vocabulary.yaml`` (the words
   the articles use), the source tables of each measure from the source catalogue;
-- indices: Finnish and English definitions and references from ``docs/methods.md`` (the
-  method's documentation), ranges from ``assets/indices/twogroup.py``; labels, Swedish
-  definitions, units and decimals, which no other file holds, from ``publish/codelists.yaml``.
+- indices: Finnish and English definitions from ``docs/methods.md`` (the method's
+  documentation); labels, Swedish definitions, units, ranges, decimals and references from the
+  index registry in ``assets/indices/segregation_indices.meta.yml``.
 """
 
 from __future__ import annotations
@@ -22,37 +22,17 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from assets.contracts import Column, Contract
-from assets.indices import batch, twogroup
+from assets import dataset_registry
+from assets.contracts import Contract, contract
+from assets.indices import batch
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS_FILE = ROOT / "docs" / "methods.md"
 VOCABULARY_FILE = Path(__file__).resolve().parent / "templates" / "vocabulary.yaml"
 CODELISTS_FILE = Path(__file__).resolve().parent / "codelists.yaml"
-METHODS_REFERENCE = "Tasapaino, docs/methods.md (formulas of every index)"
 
-_COLUMNS = (
-    Column("code", "string", "the code as it appears in the data", "koodi kuten aineistossa"),
-    Column("label_fi", "string", "name in Finnish", "nimi suomeksi"),
-    Column("label_sv", "string", "name in Swedish", "nimi ruotsiksi"),
-    Column("label_en", "string", "name in English", "nimi englanniksi"),
-    Column("definition_fi", "string", "definition in Finnish", "määritelmä suomeksi"),
-    Column("definition_sv", "string", "definition in Swedish", "määritelmä ruotsiksi"),
-    Column("definition_en", "string", "definition in English", "määritelmä englanniksi"),
-    Column("population", "string", "who is counted", "keitä lasketaan"),
-    Column(
-        "age_range",
-        "string",
-        "age range of the population; empty where the source states none",
-        "perusjoukon ikäryhmä; tyhjä, jos lähde ei rajaa ikää",
-    ),
-    Column("unit", "string", "unit of the value", "arvon yksikkö"),
-    Column("range", "string", "possible values", "mahdolliset arvot"),
-    Column("decimals", "Int64", "decimals shown to people", "ihmisille näytettävät desimaalit"),
-    Column("reference", "string", "source or literature reference", "lähde tai kirjallisuusviite"),
-)
-MEASURES = Contract("measures", _COLUMNS, ("code",))
-INDICES = Contract("indices", _COLUMNS, ("code",))
+MEASURES = contract("measures")
+INDICES = contract("indices")
 CONTRACTS = {"measures": MEASURES, "indices": INDICES}
 
 
@@ -116,9 +96,8 @@ def method_entries(text: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _range(index_id: str, unit: str) -> str:
-    base = index_id.removesuffix("_expected")
-    low, high = twogroup._RANGES.get(base, (0.0, 1.0))
+def _range(index_id: str) -> str:
+    low, high = dataset_registry.index_ranges()[index_id]
 
     def num(x: float) -> str:
         return f"{x:g}" if x == round(x, 4) else f"{x:.4f}"
@@ -132,31 +111,32 @@ def _range(index_id: str, unit: str) -> str:
 
 def indices_frame() -> pd.DataFrame:
     """One row per index id of the ``segregation_indices`` dataset."""
-    conf = settings()
+    registry = dataset_registry.index_registry()
     docs = method_entries(METHODS_FILE.read_text(encoding="utf-8"))
     rows = []
     for index_id in batch.DATASET_INDEX_IDS:
-        own = conf["indices"].get(index_id)
+        own = registry.get(index_id)
         documented = docs.get(index_id)
         if own is None or documented is None:
             raise KeyError(
-                f"index {index_id!r}: describe it in {METHODS_FILE.name} (fi/en lines) and "
-                f"{CODELISTS_FILE.name} (labels, Swedish, unit)"
+                f"index {index_id!r}: describe it in {METHODS_FILE.name} (fi/en lines) and in "
+                "the index registry of segregation_indices.meta.yml (labels, Swedish, unit, "
+                "range, decimals, reference)"
             )
         rows.append(
             {
                 "code": index_id,
-                **{f"label_{lang}": own["label"][lang] for lang in ("fi", "sv", "en")},
+                **{f"label_{lang}": own.label[lang] for lang in ("fi", "sv", "en")},
                 "definition_fi": documented["fi"],
-                "definition_sv": _flat(own["sv"]),
+                "definition_sv": own.definition_sv,
                 "definition_en": documented["en"],
                 "population": "women and men in the units of one table "
                 "(classification level × measure × region × year)",
                 "age_range": "",
-                "unit": own["unit"],
-                "range": _range(index_id, own["unit"]),
-                "decimals": conf["index_decimals"],
-                "reference": documented["reference"] or METHODS_REFERENCE,
+                "unit": own.unit,
+                "range": _range(index_id),
+                "decimals": own.decimals,
+                "reference": own.reference,
             }
         )
     return _typed(pd.DataFrame(rows), INDICES)
@@ -196,11 +176,8 @@ def _typed(df: pd.DataFrame, contract: Contract) -> pd.DataFrame:
 
 
 def excel_decimals(dataset: str) -> dict[str, int]:
-    """Decimals of the float columns of a dataset in the Excel CSV: index values and their
-    intervals to the indices' decimals; shares to hundredths of a percentage point; unit
-    contributions, which are small, to six decimals."""
-    index = int(settings()["index_decimals"])
-    return {
-        "unit_shares": {"women_share": 4, "d_contribution": 6, "m_contribution": 6},
-        "segregation_indices": {"value": index, "ci_low": index, "ci_high": index},
-    }.get(dataset, {})
+    """Decimals of the float columns of a dataset in the Excel CSV: the ``decimals`` of its
+    fields in its metadata file (index values and intervals to the indices' decimals, shares to
+    hundredths of a percentage point, the small unit contributions to six decimals)."""
+    spec = dataset_registry.registry().get(dataset)
+    return spec.decimals if spec is not None else {}

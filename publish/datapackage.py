@@ -1,7 +1,7 @@
 """Data Package v2 metadata (datapackage.json) built from the column contracts.
 
-Types come from ``assets/contracts.py``; titles, descriptions, constraints and foreign keys from
-``publish/datasets.yaml``. Every file of the data is a resource of its own, so that a validator
+Types, descriptions, constraints and keys come from each dataset's ``<dataset>.meta.yml`` (read
+by ``assets.dataset_registry``), titles of the package from ``publish/datasets.yaml``. Every file of the data is a resource of its own, so that a validator
 checks each: the RFC 4180 CSV with its Table Schema, the Excel CSV twin with its dialect and a
 schema for decimal commas, the Parquet twin and the key-figure workbooks as files with their
 format, size and checksum (Parquet carries its own typed schema).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from assets import dataset_registry
 from assets.contracts import Contract
 from publish.dataset_metadata import DatasetMeta
 from publish.sinks import FileInfo
@@ -34,29 +35,9 @@ def field_type(dtype: str) -> str:
     return "datetime" if dtype.startswith("datetime64") else _TYPES[dtype]
 
 
-def table_schema(contract: Contract, meta: DatasetMeta) -> dict[str, Any]:
-    fields = []
-    for c in contract.columns:
-        constraints = dict(meta.constraints.get(c.name, {}))
-        if c.name in contract.primary_key and c.name not in meta.nullable_keys:
-            constraints["required"] = True
-        spec: dict[str, Any] = {
-            "name": c.name,
-            "type": meta.types.get(c.name, field_type(c.dtype)),
-            "description": c.description_en,
-            "description_fi": c.description_fi,
-        }
-        if constraints:
-            spec["constraints"] = constraints
-        fields.append(spec)
-    schema: dict[str, Any] = {
-        "fields": fields,
-        "primaryKey": list(contract.primary_key),
-        "missingValues": [""],
-    }
-    if meta.foreign_keys:
-        schema["foreignKeys"] = [dict(fk) for fk in meta.foreign_keys]
-    return schema
+def table_schema(contract: Contract, meta: DatasetMeta | None = None) -> dict[str, Any]:
+    """The dataset's Table Schema, as its metadata file gives it."""
+    return dataset_registry.dataset(contract.name).table_schema()
 
 
 def file_entry(path: str, info: FileInfo) -> dict[str, Any]:

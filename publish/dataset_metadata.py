@@ -1,19 +1,23 @@
-"""Titles, descriptions, code columns and constraints of the published datasets.
+"""The package's metadata (``publish/datasets.yaml``) and each dataset's titles and code columns.
 
-They live in ``publish/datasets.yaml`` (metadata as data, beside the step that publishes it) so
-that the data package, the Parquet schema, the data page and the CKAN payload say the same thing,
-and a maintainer can reword a title without touching code.
+The package block (name, titles, keywords, contact) is the release's own and lives in
+``publish/datasets.yaml``. Each dataset's titles, descriptions and schema live in its
+``<dataset>.meta.yml`` beside its asset (read by ``assets.dataset_registry``), so that the data
+package, the Parquet schema, the data page and the CKAN payload say the same thing, and a
+maintainer can reword a title without touching code.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from assets import dataset_registry
 
 METADATA_FILE = Path(__file__).resolve().parent / "datasets.yaml"
 LANGS = ("fi", "sv", "en")
@@ -25,10 +29,6 @@ class DatasetMeta:
     title: dict[str, str]
     description: dict[str, str]
     codes: tuple[str, ...] = ()
-    types: dict[str, str] = field(default_factory=dict)
-    constraints: dict[str, dict[str, Any]] = field(default_factory=dict)
-    foreign_keys: tuple[dict[str, Any], ...] = ()
-    nullable_keys: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -52,21 +52,15 @@ def contact() -> dict[str, str]:
 
 
 def dataset_meta(name: str) -> DatasetMeta:
-    """Metadata of one dataset; a dataset missing from the YAML is a maintainer's error."""
-    entry = _load()["datasets"].get(name)
-    if entry is None:
-        raise KeyError(f"{METADATA_FILE}: no entry for dataset {name!r}; add its titles there")
+    """Titles, descriptions and code columns of one dataset, from its metadata file."""
+    spec = dataset_registry.dataset(name)
+    if not spec.in_release:
+        raise KeyError(f"{spec.path}: dataset {name!r} has no 'release' entry; it is not published")
     return DatasetMeta(
-        name=name,
-        title=dict(entry["title"]),
-        description=dict(entry["description"]),
-        codes=tuple(entry.get("codes", ())),
-        types=dict(entry.get("types", {})),
-        constraints={k: dict(v) for k, v in entry.get("constraints", {}).items()},
-        foreign_keys=tuple(entry.get("foreign_keys", ())),
-        nullable_keys=tuple(entry.get("nullable_keys", ())),
+        name=name, title=dict(spec.title), description=dict(spec.description), codes=spec.codes
     )
 
 
 def dataset_names() -> list[str]:
-    return list(_load()["datasets"])
+    """The release's datasets in their published order."""
+    return [d.name for d in dataset_registry.release_datasets()]

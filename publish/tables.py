@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from assets import dataset_registry
 from assets.contracts import Contract
 
 BOM = "\ufeff"
@@ -426,24 +427,14 @@ def arrow_chunks(df: pd.DataFrame) -> Iterator[pa.Table]:
 
 
 def arrow_schema(contract: Contract, codes: tuple[str, ...] = ()) -> pa.Schema:
-    """The Parquet schema of a contract: types, dictionary-encoded codes, descriptions."""
-    fields = []
-    for col in contract.columns:
-        if col.dtype == "Int64":
-            typ: pa.DataType = pa.int64()
-        elif col.dtype == "float64":
-            typ = pa.float64()
-        elif col.dtype == "boolean":
-            typ = pa.bool_()
-        elif col.dtype.startswith("datetime64"):
-            typ = pa.timestamp("us", tz="UTC")
-        elif col.name in codes:
-            typ = pa.dictionary(pa.int32(), pa.string())
-        else:
-            typ = pa.string()
-        meta = {"description": col.description_en, "description_fi": col.description_fi}
-        fields.append(pa.field(col.name, typ, nullable=True, metadata=meta))
-    return pa.schema(fields)
+    """The Parquet schema of a contract: types, dictionary-encoded codes, descriptions (the
+    type mapping is the registry's, so a dataset's metadata file says what Parquet holds)."""
+    return pa.schema(
+        dataset_registry.arrow_field(
+            c.name, c.dtype, c.name in codes, c.description_en, c.description_fi
+        )
+        for c in contract.columns
+    )
 
 
 def parquet_schema(

@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from numpy.typing import ArrayLike
 
+from assets import dataset_registry
 from assets.shares.classes import CLASS_ORDER, ClassBounds
 
 # The names the CLI prints and the ``segregation_indices`` dataset uses, in that order.
@@ -55,15 +56,11 @@ ZERO_CELL_REASON = (
     "unit's women/men ratio"
 )
 
-# Mathematical range of each index (default 0–1). Values are clipped to it, because rounding can
-# leave e.g. Hutchens' S of an unsegregated table at −2e-16, or D of a fully segregated one at
-# 1 + 2e-16, and a published index outside its range is an error in the quality gate.
-_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "karmel_maclachlan": (0.0, 0.5),
-    "mutual_information_m": (0.0, math.log(2)),
-    "mutual_information_m_log2": (0.0, 1.0),
-    "charles_grusky_a": (1.0, None),
-}
+# Mathematical range of each index, from the index registry (segregation_indices.meta.yml), which
+# the quality gate checks against too. Values are clipped to it, because rounding can leave e.g.
+# Hutchens' S of an unsegregated table at −2e-16, or D of a fully segregated one at 1 + 2e-16,
+# and a published index outside its range is an error in the quality gate.
+_RANGES: dict[str, tuple[float, float | None]] = dataset_registry.index_ranges()
 
 # Tables are processed in chunks of about this many units: small enough that temporaries stay in
 # cache and are reused instead of faulting in fresh pages, large enough to amortise numpy's
