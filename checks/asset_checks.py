@@ -16,11 +16,14 @@ from dagster import (
     AssetChecksDefinition,
     AssetCheckSeverity,
     AssetCheckSpec,
+    AssetIn,
+    AssetKey,
     MetadataValue,
     multi_asset_check,
 )
 
-from checks.gate import check_dataset, rules
+from assets import dataset_registry
+from checks.gate import check_dataset, datasets, rules
 from checks.gx_runner import Outcome
 from pipelines.resources import ReleaseTarget
 
@@ -105,8 +108,7 @@ def previous_counts(counts: pd.DataFrame, release_target: ReleaseTarget) -> pd.D
 
 @multi_asset_check(
     specs=_specs("counts"),
-    description="GX suite of the counts contract: schema and types, whole non-negative counts, "
-    "code sets, unique keys, both sexes, suppressed share, coverage, plausibility.",
+    description=dataset_registry.dataset("counts").raw["dagster"]["checks_description"],
 )
 def counts_quality(
     context: AssetCheckExecutionContext, counts: pd.DataFrame, release_target: ReleaseTarget
@@ -128,36 +130,35 @@ def api_counts_quality(api_counts: pd.DataFrame) -> Iterator[AssetCheckResult]:
     yield from results(check_dataset("api_counts", api_counts))
 
 
-@multi_asset_check(
-    specs=_specs("unit_shares"),
-    description="GX suite of unit_shares: schema, unique keys, total = women + men, shares "
-    "in 0–1, known classes.",
-)
-def unit_shares_quality(unit_shares: pd.DataFrame) -> Iterator[AssetCheckResult]:
-    yield from results(check_dataset("unit_shares", unit_shares))
+def dataset_quality(dataset: str) -> AssetChecksDefinition:
+    """The blocking checks of one registered dataset: every rule of its suite, on its rows.
+
+    The description comes from ``dagster.checks_description`` in the dataset's metadata file."""
+    spec = dataset_registry.dataset(dataset)
+    description = (spec.raw.get("dagster") or {}).get("checks_description") or (
+        f"Quality rules of {dataset}: the schema in {spec.path.name} and the rules it declares."
+    )
+
+    @multi_asset_check(
+        name=f"{dataset}_quality",
+        specs=_specs(dataset),
+        description=description,
+        ins={"frame": AssetIn(AssetKey(dataset))},
+    )
+    def _check(frame: pd.DataFrame) -> Iterator[AssetCheckResult]:
+        yield from results(check_dataset(dataset, frame))
+
+    return _check
 
 
-@multi_asset_check(
-    specs=_specs("segregation_indices"),
-    description="GX suite of segregation_indices: schema, unique keys, every index inside its "
-    "range (checks/quality.yaml), undefined values explained.",
-)
-def segregation_indices_quality(segregation_indices: pd.DataFrame) -> Iterator[AssetCheckResult]:
-    yield from results(check_dataset("segregation_indices", segregation_indices))
+def quality_checks() -> list[AssetChecksDefinition]:
+    """The blocking checks of every checked dataset in the registry (``counts``, which compares
+    with the previous release, has its own function above)."""
+    return [
+        api_counts_quality,
+        counts_quality,
+        *(dataset_quality(name) for name in datasets() if name != "counts"),
+    ]
 
 
-@multi_asset_check(
-    specs=_specs("criteria_results"),
-    description="GX suite of criteria_results: schema, unique keys, known status, evidence.",
-)
-def criteria_results_quality(criteria_results: pd.DataFrame) -> Iterator[AssetCheckResult]:
-    yield from results(check_dataset("criteria_results", criteria_results))
-
-
-QUALITY_CHECKS: list[AssetChecksDefinition] = [
-    api_counts_quality,
-    counts_quality,
-    unit_shares_quality,
-    segregation_indices_quality,
-    criteria_results_quality,
-]
+QUALITY_CHECKS: list[AssetChecksDefinition] = quality_checks()

@@ -11,7 +11,9 @@ from typing import Any
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
+    AssetIn,
     AssetOut,
+    AssetsDefinition,
     DagsterEventType,
     MetadataValue,
     Output,
@@ -19,75 +21,78 @@ from dagster import (
 )
 
 from checks.asset_checks import outcome_of, previous_counts
-from checks.gate import DATASETS, rules
+from checks.gate import datasets, rules
 from checks.gx_runner import Outcome
 from pipelines.resources import ReleaseTarget
 
 GROUP = "publish"
 
 
-@multi_asset(
-    group_name=GROUP,
-    outs={
-        "quality_report": AssetOut(
-            description="Quality pages of every suite (each expectation, its outcome and "
-            "failing rows), as release files under quality/ (open quality/index.html).",
-        ),
-        "quality_warnings": AssetOut(
-            description="WARN-severity check failures (dataset, check, what, how many, fix, a "
-            "sample): published anyway, and listed in the release's changelog.",
-        ),
-    },
-)
-def quality_report(
-    context: AssetExecutionContext,
-    counts: pd.DataFrame,
-    unit_shares: pd.DataFrame,
-    segregation_indices: pd.DataFrame,
-    criteria_results: pd.DataFrame,
-    release_target: ReleaseTarget,
-):
-    from checks.quality_docs import build_quality_files, warnings_table
+def quality_report_asset(checked: tuple[str, ...] | None = None) -> AssetsDefinition:
+    """The quality report over ``checked`` (default: every dataset with blocking checks in the
+    registry, in release order); each is an input, so the report waits for its checks."""
+    names = tuple(checked if checked is not None else datasets())
 
-    found = checked_outcomes(context)
-    missing = [d for d in DATASETS if d not in found]
-    if missing:
-        context.log.info(f"no check results in this run for {', '.join(missing)}: validating")
-    files, outcomes = build_quality_files(
-        {
-            "counts": counts,
-            "unit_shares": unit_shares,
-            "segregation_indices": segregation_indices,
-            "criteria_results": criteria_results,
-        },
-        run_date=release_target.date(),
-        previous=previous_counts(counts, release_target) if "counts" in missing else None,
-        outcomes=found,
-    )
-    warnings = warnings_table(outcomes)
-    docs = release_target.path() / "latest" / "quality" / "index.html"
-    yield Output(
-        files,
-        output_name="quality_report",
-        metadata={
-            "files": len(files),
-            "bytes": sum(len(b) for b in files.values()),
-            "data_docs": MetadataValue.path(str(docs)),
-            "checks": len(outcomes),
-            "failed": sum(not o.passed for o in outcomes),
-        },
-    )
-    yield Output(
-        warnings,
-        output_name="quality_warnings",
-        metadata={
-            "warnings": len(warnings),
-            "preview": MetadataValue.md(
-                warnings.drop(columns="sample").to_markdown(index=False) if len(warnings) else ""
+    @multi_asset(
+        name="quality_report",
+        group_name=GROUP,
+        ins={name: AssetIn(name) for name in names},
+        outs={
+            "quality_report": AssetOut(
+                description="Quality pages of every suite (each expectation, its outcome and "
+                "failing rows), as release files under quality/ (open quality/index.html).",
+            ),
+            "quality_warnings": AssetOut(
+                description="WARN-severity check failures (dataset, check, what, how many, fix, "
+                "a sample): published anyway, and listed in the release's changelog.",
             ),
         },
     )
-    context.log.info(f"quality report: {len(files)} files, {len(warnings)} warning(s)")
+    def quality_report(
+        context: AssetExecutionContext, release_target: ReleaseTarget, **frames: pd.DataFrame
+    ):
+        from checks.quality_docs import build_quality_files, warnings_table
+
+        found = checked_outcomes(context, names)
+        missing = [d for d in names if d not in found]
+        if missing:
+            context.log.info(f"no check results in this run for {', '.join(missing)}: validating")
+        files, outcomes = build_quality_files(
+            {name: frames[name] for name in names},
+            run_date=release_target.date(),
+            previous=(
+                previous_counts(frames["counts"], release_target) if "counts" in missing else None
+            ),
+            outcomes=found,
+        )
+        warnings = warnings_table(outcomes)
+        docs = release_target.path() / "latest" / "quality" / "index.html"
+        yield Output(
+            files,
+            output_name="quality_report",
+            metadata={
+                "files": len(files),
+                "bytes": sum(len(b) for b in files.values()),
+                "data_docs": MetadataValue.path(str(docs)),
+                "checks": len(outcomes),
+                "failed": sum(not o.passed for o in outcomes),
+            },
+        )
+        yield Output(
+            warnings,
+            output_name="quality_warnings",
+            metadata={
+                "warnings": len(warnings),
+                "preview": MetadataValue.md(
+                    warnings.drop(columns="sample").to_markdown(index=False)
+                    if len(warnings)
+                    else ""
+                ),
+            },
+        )
+        context.log.info(f"quality report: {len(files)} files, {len(warnings)} warning(s)")
+
+    return quality_report
 
 
 def _run_chain(context: AssetExecutionContext) -> list[str]:
@@ -100,7 +105,9 @@ def _run_chain(context: AssetExecutionContext) -> list[str]:
     return chain
 
 
-def checked_outcomes(context: AssetExecutionContext) -> dict[str, list[Outcome]]:
+def checked_outcomes(
+    context: AssetExecutionContext, names: tuple[str, ...] | None = None
+) -> dict[str, list[Outcome]]:
     """Per dataset, the outcomes of every one of its rules as this run's checks recorded them
     (the nearest run of the re-execution chain that has them all)."""
     found: dict[str, list[Outcome]] = {}
@@ -119,7 +126,7 @@ def checked_outcomes(context: AssetExecutionContext) -> dict[str, list[Outcome]]
             outcome = outcome_of(dataset, data.check_name, data.passed, metadata)
             if outcome is not None:
                 by_dataset.setdefault(dataset, {})[outcome.rule] = outcome
-        for dataset in DATASETS:
+        for dataset in names if names is not None else datasets():
             have = by_dataset.get(dataset, {})
             names = [r.name for r in rules()[dataset]]
             if dataset not in found and all(n in have for n in names):

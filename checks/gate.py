@@ -11,12 +11,16 @@ from typing import Any
 
 import pandas as pd
 
+from assets import dataset_registry
 from checks import views
 from checks.config import QualityConfig, load_config
 from checks.gx_runner import Outcome, Validator, shared_validator
 from checks.suites import Rule, all_rules
 
-DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+
+def datasets() -> tuple[str, ...]:
+    """The datasets with blocking checks: ``dagster.checks`` in their metadata file."""
+    return tuple(dataset_registry.checked_datasets())
 
 
 @cache
@@ -24,8 +28,13 @@ def config() -> QualityConfig:
     return load_config()
 
 
-@cache
 def rules() -> dict[str, list[Rule]]:
+    """Every dataset's rules (built once per set of registered datasets)."""
+    return _rules(datasets())
+
+
+@cache
+def _rules(names: tuple[str, ...]) -> dict[str, list[Rule]]:
     return all_rules(config())
 
 
@@ -40,6 +49,8 @@ def dataset_views(
         return views.segregation_indices_views(df, config())
     if name == "criteria_results":
         return views.criteria_results_views(df)
+    if name in dataset_registry.registry() and name in rules():
+        return views.numbered_rows_views(df)
     raise KeyError(f"no quality suite for dataset '{name}'")
 
 

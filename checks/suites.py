@@ -9,9 +9,12 @@ rules into expectations only when a check runs.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from assets import dataset_registry
 from assets.collect.classifications import load_regions
 from assets.contracts import COUNTS, CRITERIA_RESULTS, SEGREGATION_INDICES, UNIT_SHARES, Contract
 from checks.config import QualityConfig
@@ -313,7 +316,8 @@ def segregation_indices_rules() -> list[Rule]:
             "ExpectColumnValuesToBeInSet",
             {"column": "range_configured", "value_set": [True]},
             "an index has no range configured, so its values were not range-checked",
-            "add the index id with its range to the index registry in assets/indices/segregation_indices.meta.yml",
+            "add the index id with its range to the index registry in "
+            "assets/indices/segregation_indices.meta.yml",
             severity="warn",
         ),
         Rule(
@@ -430,12 +434,92 @@ def raw_rules(config: QualityConfig) -> list[Rule]:
     ]
 
 
+def schema_rules(spec: dataset_registry.DatasetSpec) -> list[Rule]:
+    """The schema half of a dataset's rules, read from its metadata file: exactly its columns,
+    required fields filled in, unique primary key, ``enum``/``minimum``/``maximum`` constraints.
+
+    Used for every dataset that has no hand-written suite here; the project's own datasets keep
+    theirs (same checks, with messages written for their rows)."""
+    name = spec.name
+    where = f"{spec.path.name}"
+    out = [
+        Rule(
+            "columns_match_contract",
+            "input",
+            "ExpectTableColumnsToMatchSet",
+            {"column_set": spec.names, "exact_match": True},
+            f"the columns differ from the {name} contract",
+            f"give the table exactly the columns {', '.join(spec.names)} ({where})",
+        )
+    ]
+    out += _not_null(
+        "rows", spec.required(), "%s is empty", f"fill in the column on every row ({where})"
+    )
+    if spec.primary_key:
+        out.append(
+            Rule(
+                "keys_unique",
+                "rows",
+                "ExpectCompoundColumnsToBeUnique",
+                {"column_list": list(spec.primary_key)},
+                f"a key ({', '.join(spec.primary_key)}) occurs twice",
+                "keep one row per key; fix the asset that produces the dataset",
+            )
+        )
+    for f in spec.fields:
+        if "enum" in f.constraints:
+            values = list(f.constraints["enum"])
+            out.append(
+                Rule(
+                    f"{f.name}_known",
+                    "rows",
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": f.name, "value_set": values},
+                    f"{f.name} is not one of {', '.join(map(str, values))}",
+                    f"use one of the values listed in {where}",
+                )
+            )
+        low, high = f.constraints.get("minimum"), f.constraints.get("maximum")
+        if low is not None or high is not None:
+            out.append(
+                Rule(
+                    f"{f.name}_in_range",
+                    "rows",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": f.name, "min_value": low, "max_value": high},
+                    f"{f.name} is outside {low if low is not None else ''}–"
+                    f"{high if high is not None else ''}",
+                    f"check the values against the constraints in {where}",
+                )
+            )
+    return out
+
+
+def declared_rules(spec: dataset_registry.DatasetSpec, config: QualityConfig) -> list[Rule]:
+    """The cross-row rules a metadata file points at (``dagster.rules: module:function``; the
+    function takes the gate's configuration and returns a list of ``Rule``)."""
+    target = (spec.raw.get("dagster") or {}).get("rules")
+    if not target:
+        return []
+    module, _, attr = str(target).partition(":")
+    try:
+        fn: Callable[[QualityConfig], list[Rule]] = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise dataset_registry.MetadataError(
+            f"{spec.path}: dagster.rules {target!r} cannot be loaded ({exc}); give "
+            "'module:function'"
+        ) from None
+    return list(fn(config))
+
+
 def all_rules(config: QualityConfig) -> dict[str, list[Rule]]:
     """Every dataset's rules; the keys are the Dagster asset names (plus ``raw``).
 
     ``api_counts`` (the API tables before they join the transcribed ones) meets the counts rules
     except two: it is empty in an offline run with no recordings, and its change against the
-    previous release is judged once, on ``counts``.
+    previous release is judged once, on ``counts``. A registered dataset without a suite here
+    gets the rules its metadata file implies plus the ones it declares (``schema_rules``,
+    ``declared_rules``).
     """
     api = [
         r
@@ -449,4 +533,13 @@ def all_rules(config: QualityConfig) -> dict[str, list[Rule]]:
         "segregation_indices": segregation_indices_rules(),
         "criteria_results": criteria_results_rules(),
         "raw": raw_rules(config),
+        **{
+            name: [*schema_rules(spec), *declared_rules(spec, config)]
+            for name, spec in dataset_registry.registry().items()
+            if spec.checks and name not in _OWN_SUITES
+        },
     }
+
+
+# Datasets whose whole suite is written above.
+_OWN_SUITES = frozenset({"counts", "unit_shares", "segregation_indices", "criteria_results"})

@@ -12,27 +12,38 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dagster import AssetKey, AssetSpec, FreshnessPolicy
+from dagster import AssetKey, AssetSpec, FreshnessPolicy, TableColumn, TableSchema
+
+from assets import dataset_registry
 
 WARN_AFTER = dt.timedelta(days=35)
 FAIL_AFTER = dt.timedelta(days=63)
 PUBLISHED_POLICY = FreshnessPolicy.time_window(fail_window=FAIL_AFTER, warn_window=WARN_AFTER)
-# Everything that lands in a release: the four datasets, the articles and the release itself.
+# Everything that lands in a release: the datasets whose metadata file asks for it
+# (``dagster.freshness``), the articles and the release itself.
 PUBLISHED = frozenset(
-    AssetKey(name)
-    for name in (
-        "counts",
-        "unit_shares",
-        "segregation_indices",
-        "criteria_results",
-        "articles",
-        "release",
-    )
+    AssetKey(name) for name in (*dataset_registry.freshness_datasets(), "articles", "release")
 )
 
 
 def with_published_freshness(spec: AssetSpec) -> AssetSpec:
     """For ``map_asset_specs``: published assets get the policy, the others stay as they are."""
-    if spec.key not in PUBLISHED:
+    fresh = {AssetKey(n) for n in dataset_registry.freshness_datasets()}
+    if spec.key not in PUBLISHED | fresh:
         return spec
     return spec.replace_attributes(freshness_policy=PUBLISHED_POLICY)
+
+
+def with_column_schema(spec: AssetSpec) -> AssetSpec:
+    """For ``map_asset_specs``: an asset producing a registered dataset shows its columns
+    (name, Table Schema type, English description) in the UI as ``dagster/column_schema``."""
+    described = dataset_registry.registry().get(spec.key.to_user_string())
+    if described is None:
+        return spec
+    schema = TableSchema(
+        columns=[
+            TableColumn(name=f.name, type=f.type, description=f.description["en"])
+            for f in described.fields
+        ]
+    )
+    return spec.merge_attributes(metadata={"dagster/column_schema": schema})

@@ -5,6 +5,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetIn,
+    AssetsDefinition,
     Config,
     DagsterEventType,
     MaterializeResult,
@@ -81,18 +82,6 @@ def articles(
     return files
 
 
-def _optional_datasets() -> dict[str, AssetIn]:
-    """Datasets published only once their stage exists (the self-assessment summary)."""
-    import assets.criteria.assets as criteria_assets
-    from assets.contracts import ALL
-
-    return {
-        name: AssetIn(name)
-        for name in bundle.optional_datasets()
-        if name in ALL and hasattr(criteria_assets, name)
-    }
-
-
 def _warn_checks(context: AssetExecutionContext) -> list[CheckWarning]:
     """Checks of this run that failed at WARN severity: published, and named in the changelog."""
     records = context.instance.get_records_for_run(
@@ -114,26 +103,52 @@ def _warn_checks(context: AssetExecutionContext) -> list[CheckWarning]:
     return out
 
 
-@asset(
-    group_name=GROUP,
-    description="The open-data release: CSV, Excel CSV, Parquet, datapackage.json, CHANGELOG, "
-    "SHA256SUMS, data page and articles, swapped in atomically under dist/releases/ with "
-    "dist/latest.",
-    ins=_optional_datasets(),
-)
-def release(
+def release_asset(datasets: tuple[str, ...] | None = None) -> AssetsDefinition:
+    """The release over ``datasets``: the registry's release datasets that an asset produces
+    (default: all of them, in published order; ``build_definitions`` passes those whose asset
+    exists, so an optional dataset without its stage is left out)."""
+    names = tuple(datasets if datasets is not None else bundle.table_datasets())
+
+    @asset(
+        name="release",
+        group_name=GROUP,
+        description="The open-data release: CSV, Excel CSV, Parquet, datapackage.json, "
+        "CHANGELOG, SHA256SUMS, data page and articles, swapped in atomically under "
+        "dist/releases/ with dist/latest.",
+        ins={name: AssetIn(name) for name in names},
+    )
+    def release(
+        context: AssetExecutionContext,
+        source_catalog: pd.DataFrame,
+        articles: dict[str, bytes],
+        release_target: ReleaseTarget,
+        quality_report: dict[str, bytes],
+        quality_warnings: pd.DataFrame,
+        **frames: pd.DataFrame,
+    ) -> MaterializeResult:
+        return _release(
+            context,
+            frames,
+            source_catalog,
+            articles,
+            release_target,
+            quality_report,
+            quality_warnings,
+        )
+
+    return release
+
+
+def _release(
     context: AssetExecutionContext,
-    counts: pd.DataFrame,
-    unit_shares: pd.DataFrame,
-    segregation_indices: pd.DataFrame,
-    criteria_results: pd.DataFrame,
+    datasets: dict[str, pd.DataFrame],
     source_catalog: pd.DataFrame,
     articles: dict[str, bytes],
     release_target: ReleaseTarget,
     quality_report: dict[str, bytes],
     quality_warnings: pd.DataFrame,
-    **optional: pd.DataFrame,
 ) -> MaterializeResult:
+    counts = datasets["counts"]
     run_date = release_target.date()
     root = release_root(release_target.out_dir)
     rid = bundle.release_id(counts, run_date)
@@ -147,13 +162,7 @@ def release(
         """Stream the bundle into the release's staging folder (datasets never held as bytes)."""
         bundle.write(
             sink,
-            {
-                "counts": counts,
-                "unit_shares": unit_shares,
-                "segregation_indices": segregation_indices,
-                "criteria_results": criteria_results,
-                **optional,
-            },
+            datasets,
             source_catalog,
             articles,
             run_date=run_date,

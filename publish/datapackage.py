@@ -1,10 +1,11 @@
 """Data Package v2 metadata (datapackage.json) built from the column contracts.
 
 Types, descriptions, constraints and keys come from each dataset's ``<dataset>.meta.yml`` (read
-by ``assets.dataset_registry``), titles of the package from ``publish/datasets.yaml``. Every file of the data is a resource of its own, so that a validator
-checks each: the RFC 4180 CSV with its Table Schema, the Excel CSV twin with its dialect and a
-schema for decimal commas, the Parquet twin and the key-figure workbooks as files with their
-format, size and checksum (Parquet carries its own typed schema).
+by ``assets.dataset_registry``), the package's titles from ``publish/datasets.yaml``. Every file
+of the data is a resource of its own, so that a validator checks each: the RFC 4180 CSV with
+its Table Schema, the Excel CSV twin with its dialect and a schema for decimal commas, the
+Parquet twin and the key-figure workbooks as files with their format, size and checksum
+(Parquet carries its own typed schema).
 """
 
 from __future__ import annotations
