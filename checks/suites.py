@@ -456,12 +456,15 @@ def schema_rules(spec: dataset_registry.DatasetSpec) -> list[Rule]:
         "rows", spec.required(), "%s is empty", f"fill in the column on every row ({where})"
     )
     if spec.primary_key:
+        single = len(spec.primary_key) == 1
         out.append(
             Rule(
                 "keys_unique",
                 "rows",
-                "ExpectCompoundColumnsToBeUnique",
-                {"column_list": list(spec.primary_key)},
+                "ExpectColumnValuesToBeUnique" if single else "ExpectCompoundColumnsToBeUnique",
+                {"column": spec.primary_key[0]}
+                if single
+                else {"column_list": list(spec.primary_key)},
                 f"a key ({', '.join(spec.primary_key)}) occurs twice",
                 "keep one row per key; fix the asset that produces the dataset",
             )
