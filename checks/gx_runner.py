@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from checks.suites import WHERE, Rule
+from checks.suites import Rule, where_columns
 from checks.vectorised import ROW_COUNT, Reduced, reduce_view
 
 # How many failing rows an outcome keeps (metadata, CLI, Data Docs stay readable).
@@ -134,7 +134,7 @@ class Validator:
         if self.reduce_above is not None and len(frame) > self.reduce_above:
             reduced = reduce_view(frame, rules, SAMPLE)
         judged = frame if reduced is None else reduced.frame
-        where = [c for c in WHERE.get(dataset, {}).get(view, []) if c in frame.columns]
+        where = [c for c in where_columns(dataset, view) if c in frame.columns]
         result_format: dict[str, Any] = {
             "result_format": "SUMMARY",
             "partial_unexpected_count": SAMPLE,

@@ -46,6 +46,15 @@ WHERE: dict[str, dict[str, list[str]]] = {
 WHERE["api_counts"] = WHERE["counts"]
 
 
+def where_columns(dataset: str, view: str) -> list[str]:
+    """The columns that locate a failing row: ``WHERE``, or for a registered dataset without an
+    entry there its row number and primary key (from its metadata file)."""
+    if dataset in WHERE:
+        return WHERE[dataset].get(view, [])
+    spec = dataset_registry.registry().get(dataset)
+    return ["row", *spec.primary_key] if spec is not None and view == "rows" else []
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str

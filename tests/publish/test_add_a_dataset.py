@@ -97,7 +97,7 @@ def toy_asset(total_of_b: int):
         frame = pd.DataFrame(
             {"code": ["a", "b"], "women": [3, 1], "men": [1, 3], "total": [4, total_of_b]}
         )
-        frame["share"] = frame["women"] / frame["total"]
+        frame["share"] = frame["women"] / (frame["women"] + frame["men"])
         frame["note"] = "synthetic"
         return dataset_registry.conform(frame, dataset_registry.dataset(NAME))
 
