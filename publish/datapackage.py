@@ -19,8 +19,6 @@ from publish.dataset_metadata import DatasetMeta
 from publish.sinks import FileInfo
 from publish.tables import EXCEL_TIMESTAMP_FORMAT
 
-_TYPES = {"string": "string", "Int64": "integer", "float64": "number", "boolean": "boolean"}
-
 LICENCE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -32,11 +30,7 @@ MEDIATYPES = {"parquet": PARQUET_MEDIATYPE, "xlsx": XLSX_MEDIATYPE}
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
-def field_type(dtype: str) -> str:
-    return "datetime" if dtype.startswith("datetime64") else _TYPES[dtype]
-
-
-def table_schema(contract: Contract, meta: DatasetMeta | None = None) -> dict[str, Any]:
+def table_schema(contract: Contract) -> dict[str, Any]:
     """The dataset's Table Schema, as its metadata file gives it."""
     return dataset_registry.dataset(contract.name).table_schema()
 
@@ -81,7 +75,7 @@ def resources(
     """A dataset's resources, one per file: the RFC 4180 CSV with its Table Schema, and its
     Excel CSV (``<name>_excel``) and Parquet (``<name>_parquet``) twins, each with its size and
     checksum as written. A twin names its dataset in ``twin_of``."""
-    schema = table_schema(contract, meta)
+    schema = table_schema(contract)
     out: list[dict[str, Any]] = [
         {
             "name": contract.name,
