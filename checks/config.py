@@ -50,11 +50,8 @@ def load_config(path: Path | None = None) -> QualityConfig:
         plausibility_max_change=float(doc["plausibility_max_change"]),
         plausibility_min_count=int(doc["plausibility_min_count"]),
         # One registry of the indices (segregation_indices.meta.yml) gives the ranges that the
-        # computation clips to and the gate checks; a file may still override them.
-        index_ranges={
-            name: (float(lo), None if hi is None else float(hi))
-            for name, (lo, hi) in (doc.get("index_ranges") or index_ranges()).items()
-        },
+        # computation clips to and the gate checks.
+        index_ranges=index_ranges(),
         coverage=tuple(
             CoverageExpectation(
                 where={k: _strings(v) for k, v in entry["where"].items()},
