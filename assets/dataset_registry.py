@@ -47,6 +47,8 @@ DTYPES = {
     "date": "string",
 }
 RELEASE_FILES = ("csv", "excel_csv", "parquet")
+# libyaml's safe loader where it is built in: the files are read when the code location loads.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class MetadataError(ValueError):
@@ -218,7 +220,7 @@ def _field(doc: Any, where: str) -> FieldSpec:
 def parse(path: Path) -> DatasetSpec:
     """One metadata file; its stem must be the dataset's name."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise MetadataError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(doc, dict):
