@@ -124,9 +124,6 @@ class DatasetSpec:
     def in_release(self) -> bool:
         return self.release_order is not None
 
-    def field(self, name: str) -> FieldSpec:
-        return next(f for f in self.fields if f.name == name)
-
     def table_schema(self) -> dict[str, Any]:
         """The Frictionless Table Schema published in datapackage.json (``description`` is the
         English text, ``description_fi`` the Finnish one)."""
@@ -156,14 +153,6 @@ class DatasetSpec:
             arrow_field(f.name, f.dtype, f.code, f.description["en"], f.description["fi"])
             for f in self.fields
         )
-
-    def ranges(self) -> dict[str, tuple[float | None, float | None]]:
-        """Per column, the ``minimum``/``maximum`` constraints (for range rules)."""
-        return {
-            f.name: (f.constraints.get("minimum"), f.constraints.get("maximum"))
-            for f in self.fields
-            if "minimum" in f.constraints or "maximum" in f.constraints
-        }
 
     def required(self) -> list[str]:
         return [f.name for f in self.fields if f.constraints.get("required")]
@@ -339,10 +328,6 @@ def freshness_datasets() -> list[str]:
     return [d.name for d in registry().values() if d.freshness]
 
 
-def display_decimals(name: str) -> dict[str, int]:
-    return dataset(name).decimals
-
-
 def index_registry() -> dict[str, IndexSpec]:
     """The index registry of ``segregation_indices``: one entry per index id, in order."""
     raw = dataset("segregation_indices").raw.get("indices") or {}
@@ -391,8 +376,3 @@ def conform(df: pd.DataFrame, spec: DatasetSpec | Any) -> pd.DataFrame:
         else:
             out[name] = out[name].astype(dtype)
     return out.reset_index(drop=True)
-
-
-def column_schema_rows(name: str) -> list[tuple[str, str, str]]:
-    """(column, Frictionless type, English description) per field, for a UI's column schema."""
-    return [(f.name, f.type, f.description["en"]) for f in dataset(name).fields]

@@ -94,3 +94,11 @@ def test_the_reader_stands_below_dagster_pipelines_checks_and_publish():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == ""
+
+
+def test_the_parquet_schema_of_the_registry_is_the_one_the_release_writes():
+    from assets.contracts import contract
+    from publish.tables import arrow_schema
+
+    for spec in dataset_registry.release_datasets():
+        assert spec.arrow_schema() == arrow_schema(contract(spec.name), spec.codes), spec.name
