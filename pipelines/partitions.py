@@ -21,7 +21,7 @@ from dagster import (
 )
 from pydantic import Field
 
-from pipelines.resources import StatFinApi
+from assets.resources import StatFinApi
 from pipelines.slices import fetch_slice, merge_slice
 
 FIRST_YEAR = 2010
@@ -38,7 +38,7 @@ def slice_regions() -> list[str]:
     """The whole country and every maakunta in the shipped region list."""
     import re
 
-    from assets.collect.classifications import load_regions
+    from assets.reference.classifications import load_regions
 
     codes = load_regions()["code"].astype(str)
     return sorted(c for c in codes if re.fullmatch(REGION_PATTERN, c))

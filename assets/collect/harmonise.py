@@ -18,8 +18,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from assets.collect.classification_service import recorded_names
-from assets.collect.classifications import code_level, is_total_code, load_classification
-from assets.collect.classifications import load_regions as _load_regions
 from assets.collect.http import Exchange, SourceError
 from assets.collect.jsonstat import parse_jsonstat2
 from assets.collect.statfin import (
@@ -31,7 +29,9 @@ from assets.collect.statfin import (
 )
 from assets.collect.tables import StatFinTable, VipunenResource
 from assets.contracts import COUNTS, conform
-from assets.paths import snapshot_dir
+from assets.reference.classifications import code_level, is_total_code, load_classification
+from assets.reference.classifications import load_regions as _load_regions
+from assets.reference.paths import snapshot_dir
 
 SEXES = {"1": "men", "2": "women"}
 _LEADING_CODE = re.compile(r"^\s*[0-9A-Z.]+\s+")

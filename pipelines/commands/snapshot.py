@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assets.paths import snapshot_dir
+from assets.reference.paths import snapshot_dir
 from pipelines.commands import UsageError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from assets.collect.classifications import aggregate_to_level, ancestor_code, code_level
+from assets.reference.classifications import aggregate_to_level, ancestor_code, code_level
 from tests.collect.fixtures import regional_counts
 
 

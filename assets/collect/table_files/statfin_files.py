@@ -24,12 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import code_level, is_total_code, load_classification
 from assets.collect.harmonise import statfin_counts
 from assets.collect.http import Exchange, SourceError
 from assets.collect.statfin import Variable, find_variable, match_value, variable_name
 from assets.collect.table_files.cube import Cube, Dim, TableFileError
 from assets.collect.tables import StatFinTable
+from assets.reference.classifications import code_level, is_total_code, load_classification
 
 # Variable texts StatFin uses for the configured names, in Finnish, Swedish and English; used
 # only when no variable code carries the name (a CSV export, an old PX file without codes).
