@@ -59,21 +59,32 @@ class HandedTables(ConfigurableResource):
     files: list[str] = Field(default_factory=list)
     _read: list[HandedTable] | None = PrivateAttr(default=None)
 
-    def tables(self) -> list[HandedTable]:
-        """Every table the files give, read once per run."""
+    def tables(self, names_root: Path | None = None) -> list[HandedTable]:
+        """Every table the files give, read once per run (``names_root``: the run's recorded
+        snapshot, whose classification-service names complete the shipped code lists)."""
         if self._read is None:
             from assets.collect.table_files import read_table_file
             from assets.collect.tables import load_statfin_tables, load_vipunen_resources
 
             statfin, vipunen = load_statfin_tables(), load_vipunen_resources()
-            self._read = [t for f in self.files for t in read_table_file(Path(f), statfin, vipunen)]
+            self._read = [
+                t
+                for f in self.files
+                for t in read_table_file(Path(f), statfin, vipunen, names_root)
+            ]
         return self._read
 
-    def find(self, source_table: str, measure: str) -> HandedTable | None:
+    def find(
+        self, source_table: str, measure: str, names_root: Path | None = None
+    ) -> HandedTable | None:
         if not self.files:
             return None
         return next(
-            (t for t in self.tables() if (t.source_table, t.measure) == (source_table, measure)),
+            (
+                t
+                for t in self.tables(names_root)
+                if (t.source_table, t.measure) == (source_table, measure)
+            ),
             None,
         )
 

@@ -126,7 +126,7 @@ def build_table_asset(entry: Entry) -> AssetsDefinition:
         collection: CollectionPolicy,
     ) -> Iterator[Output | AssetCheckResult]:
         live = statfin.live if isinstance(entry, StatFinTable) else vipunen.live
-        handed = handed_tables.find(entry.id, entry.measure)
+        handed = handed_tables.find(entry.id, entry.measure, snapshot.path() / "recorded")
         outcome = collect_one(
             entry,
             live=live,

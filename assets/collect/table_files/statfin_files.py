@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -449,9 +450,9 @@ def _updated_for(cube: Cube, plan: dict, spec: StatFinTable) -> str:
     return cube.updated.get("") or max(cube.updated.values())
 
 
-def harmonised(match: Match, name: str) -> pd.DataFrame:
+def harmonised(match: Match, name: str, names_root: Path | None = None) -> pd.DataFrame:
     """``statfin_counts`` of a match; its one-line errors are named after the file."""
     try:
-        return statfin_counts(match.spec, match.exchanges)
+        return statfin_counts(match.spec, match.exchanges, names_root)
     except SourceError as exc:
         raise TableFileError(f"{name}: {exc}") from None
