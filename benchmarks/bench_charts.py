@@ -33,14 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from assets.collect.classifications import load_regions  # noqa: E402
 from assets.collect.transcribed import provenance, read_tables, to_counts  # noqa: E402
 from assets.criteria.catalogue import load_catalogue  # noqa: E402
 from assets.criteria.engine import apply_catalogue  # noqa: E402
 from assets.criteria.inputs import Inputs  # noqa: E402
 from assets.criteria.self_assessment import summarise  # noqa: E402
 from assets.indices.batch import segregation_indices  # noqa: E402
-from assets.paths import snapshot_dir  # noqa: E402
+from assets.reference.classifications import load_regions  # noqa: E402
+from assets.reference.paths import snapshot_dir  # noqa: E402
 from assets.shares.compute import unit_shares  # noqa: E402
 from publish.articles import PublishedData, build_articles  # noqa: E402
 from publish.chart_drawing import ChartDrawer, Job, draw_all  # noqa: E402

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assets.collect.classifications import load_regions
+from assets.reference.classifications import load_regions
 
 LANGS = ("fi", "sv", "en")
 COUNTRY = "SSS"
