@@ -518,22 +518,27 @@ def _arrow_array(column: np.ndarray) -> pa.Array:
 
 
 def _csv_text(out: Columns) -> str:
-    """CSV as ``to_csv(index=False, na_rep="")`` wrote it: numbers via numpy's ``str`` (its
-    shortest round-trip form), NaN as an empty cell, labels through the csv module."""
-    columns = []
+    """CSV as ``to_csv(index=False, na_rep="")`` wrote it, LF line ends, through the release's
+    writer (``publish.csv_text``): NaN as an empty cell, labels as the csv module wrote them.
+
+    Only this format imports pandas (pyarrow's scalars do): JSON, Parquet and ``--help`` stay
+    without it.
+    """
+    from publish.csv_text import Dialect, write_table
+
+    arrays = []
     for column in out.values():
-        if column.dtype.kind == "O":
-            columns.append(["" if v is None else v for v in _with_nulls(column)])
-        else:
-            text = column.astype(str).astype(object)
-            if column.dtype.kind == "f":
-                text[np.isnan(column)] = ""
-            columns.append(text.tolist())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(out))
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue()
+        array = _arrow_array(column)
+        if column.dtype.kind == "O" and not (
+            pa.types.is_string(array.type) or pa.types.is_int64(array.type)
+        ):
+            # Rare labels (floats, dates, flags) as text, as the csv module wrote them: str().
+            array = _arrow_array(np.array([str(v) for v in column.tolist()], dtype=object))
+        arrays.append(array)
+    buffer = io.BytesIO()
+    lines = Dialect(",", ".", bom=False, line_end="\n")
+    write_table(pa.Table.from_arrays(arrays, list(out)), buffer, lines)
+    return buffer.getvalue().decode("utf-8")
 
 
 def _plain(v: object) -> object:
