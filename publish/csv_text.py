@@ -191,7 +191,7 @@ def _text(column: pa.Array) -> _Text:
         or (pa.types.is_timestamp(typ) and typ.tz is not None),
     }
     if not any(formats.values()):
-        raise TypeError(f"column of type {typ}: no CSV form defined (publish/tables.py)")
+        raise TypeError(f"column of type {typ}: no CSV form defined (publish/csv_text.py)")
     encoded = _repeating(column)
     if encoded is not None:
         return _text(encoded)

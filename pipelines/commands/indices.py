@@ -10,7 +10,8 @@ null; why is written to stderr as ``note:`` lines, so that stdout stays machine-
 
 pandas is not imported on the usual path (it alone takes about a second to import, and this
 command is timed as a whole process); only rare inputs (a --by column of floats, a count column
-that is not numeric) import it where they need it. pyarrow imports pandas too, whenever it
+that is not numeric) and ``--format csv`` (written by the release's CSV writer) import it where
+they need it. pyarrow imports pandas too, whenever it
 converts between Arrow and numpy (``to_numpy``, ``pa.array``), so columns cross by their buffers
 (``_numbers``, ``_arrow_array``).
 """
@@ -431,7 +432,7 @@ def write(out: Columns, keys: list[str], fmt: str, by: list[str], target: Path |
     """JSON object (no --by), JSON lines, CSV or Parquet, to ``target`` or stdout.
 
     The bytes are those pandas wrote before (``to_parquet``, ``to_csv``, records), without
-    importing pandas: see ``_arrow_table`` and ``_csv_text``.
+    importing pandas except for CSV: see ``_arrow_table`` and ``_csv_text``.
     """
     if fmt == "parquet":
         if target is None:
