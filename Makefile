@@ -65,8 +65,11 @@ postgresql:
 	fi
 
 ## test: install dev dependencies if missing, lint, run the tests
+# Two workers (the machines have two cores); a test file stays on one worker, so its
+# module fixtures (a bundled run, a browser, a local S3 server) are built once.
+TEST_WORKERS ?= 2
 test: lint $(CHROMIUM) postgresql
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## dev: the Dagster UI on http://127.0.0.1:3000
 dev: install-ui
