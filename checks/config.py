@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from assets.collect.classifications import load_regions
 from assets.dataset_registry import index_ranges
+from assets.reference.classifications import load_regions
 
 CONFIG_PATH = Path(__file__).with_name("quality.yaml")
 REGION_GROUPS = ("maakunnat", "mainland_maakunnat")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assets import dataset_registry
-from assets.collect.classifications import load_regions
 from assets.contracts import COUNTS, CRITERIA_RESULTS, SEGREGATION_INDICES, UNIT_SHARES, Contract
+from assets.reference.classifications import load_regions
 from checks.config import QualityConfig
 from checks.views import CELL_KEY, RAW_SEXES, SEXES, TABLE_KEY, TREND_KEY
 

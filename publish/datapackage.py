@@ -15,9 +15,9 @@ from typing import Any
 
 from assets import dataset_registry
 from assets.contracts import Contract
+from publish.csv_text import EXCEL_TIMESTAMP_FORMAT
 from publish.dataset_metadata import DatasetMeta
 from publish.sinks import FileInfo
-from publish.tables import EXCEL_TIMESTAMP_FORMAT
 
 LICENCE = {
     "name": "CC-BY-4.0",

@@ -15,13 +15,13 @@ import itertools
 import pandas as pd
 import pytest
 
-from assets.collect.classifications import load_regions
 from assets.contracts import COUNTS, conform
 from assets.criteria.catalogue import load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs
 from assets.criteria.self_assessment import summarise
 from assets.indices.batch import segregation_indices
+from assets.reference.classifications import load_regions
 from assets.shares.compute import unit_shares
 from publish.articles import PublishedData, build_articles
 
