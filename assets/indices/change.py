@@ -226,3 +226,118 @@ def change_between_years(
         mutual_information_change(np.stack([w1, m1]), np.stack([w2, m2])),
         karmel_maclachlan_change(w1, m1, w2, m2),
     )
+
+
+CHANGE_TABLE_KEY = ("dimension", "classification", "level", "measure", "region_code")
+"""One table of units whose change is split: every column of a table's key except the year."""
+
+CHANGE_COLUMNS = (
+    *CHANGE_TABLE_KEY[:4],
+    "region_code",
+    "region_name_fi",
+    "year_start",
+    "year_end",
+    "ip_start",
+    "ip_end",
+    "ip_change",
+    "ip_mix_effect",
+    "ip_composition_effect",
+    "ip_units_changed",
+    "n_units_common",
+    "n_units_start_only",
+    "n_units_end_only",
+    "source_table_start",
+    "source_table_end",
+    "method_note",
+)
+"""Columns of the ``segregation_change`` dataset, in order (its contract is in assets.contracts)."""
+
+NO_COMMON_UNITS = "no unit has persons in both years: the change cannot be split"
+
+
+def segregation_change(unit_shares: pd.DataFrame) -> pd.DataFrame:
+    """The ``segregation_change`` dataset: Karmel–MacLachlan's split of the change in IP for
+    every table of units (``CHANGE_TABLE_KEY``) between each pair of its consecutive years.
+
+    A table's years are those in which it has a unit counted in indices with persons and both
+    counts present — the years an article can quote — and each year is paired with the table's
+    previous such year (not necessarily the calendar year before: a table published for 2013
+    and 2018 only has the pair 2013→2018). That is the pair the "what changed" article
+    describes (its newest year against the one before); earlier pairs are published too, so
+    that every year's change can be read without recomputing. A pair is published only when
+    both years have two or more such units: IP of a single unit measures no segregation between
+    units, and ``segregation_indices`` has no row for it either.
+
+    The units are those of ``segregation_indices`` (``in_indices``, a unit with a suppressed
+    count left out), aligned by ``unit_code``, so ``ip_start`` and ``ip_end`` are the published
+    IP of the two years and the three parts add up to ``ip_change`` exactly. Each pair is split
+    by ``karmel_maclachlan_change``; a pair it cannot split (no unit in both years, or the
+    common units of the first year hold no persons of a sex the second year has) keeps its IP
+    values, has empty parts, and says why in ``method_note``.
+    """
+    table_cols = list(CHANGE_TABLE_KEY)
+    women, men = unit_shares["women"], unit_shares["men"]
+    usable = (
+        unit_shares["in_indices"].fillna(False).astype(bool)
+        & women.notna()
+        & men.notna()
+        & (women.fillna(0) + men.fillna(0)).gt(0)
+    )
+    cols = [*table_cols, "region_name_fi", "year", "unit_code", "women", "men", "source_table"]
+    rows = unit_shares.loc[usable, cols]
+    out: list[dict] = []
+    for key, table in rows.groupby(table_cols, sort=True, observed=True, dropna=False):
+        years = {int(y): part for y, part in table.groupby("year", sort=True)}
+        ordered = sorted(years)
+        for y1, y2 in itertools.pairwise(ordered):
+            if len(years[y1]) < 2 or len(years[y2]) < 2:
+                continue
+            out.append(_pair_row(key, y1, y2, years[y1], years[y2]))
+    frame = pd.DataFrame(out, columns=list(CHANGE_COLUMNS))
+    for col in ("level", "year_start", "year_end", *(c for c in CHANGE_COLUMNS if c[:2] == "n_")):
+        frame[col] = frame[col].astype("Int64")
+    for col in (c for c in CHANGE_COLUMNS if c.startswith("ip_")):
+        frame[col] = frame[col].astype("float64")
+    return frame
+
+
+def _pair_row(key: tuple, year1: int, year2: int, a: pd.DataFrame, b: pd.DataFrame) -> dict:
+    """One row of ``segregation_change``: the split between two years of one table."""
+    w = pd.concat([a.set_index("unit_code")["women"], b.set_index("unit_code")["women"]], axis=1)
+    m = pd.concat([a.set_index("unit_code")["men"], b.set_index("unit_code")["men"]], axis=1)
+    w, m = w.sort_index().fillna(0), m.sort_index().fillna(0)
+    w1, w2 = w.iloc[:, 0].to_numpy(float), w.iloc[:, 1].to_numpy(float)
+    m1, m2 = m.iloc[:, 0].to_numpy(float), m.iloc[:, 1].to_numpy(float)
+    in1, in2 = (w1 + m1) > 0, (w2 + m2) > 0
+    common = int((in1 & in2).sum())
+    note = ""
+    try:
+        split = karmel_maclachlan_change(w1, m1, w2, m2) if common else None
+    except ValueError as err:  # IPF cannot reach the second year's margins
+        split, note = None, f"the change cannot be split: {err}"
+    if split is None:
+        note = note or NO_COMMON_UNITS
+        ip1 = float(twogroup.karmel_maclachlan(w1, m1))
+        ip2 = float(twogroup.karmel_maclachlan(w2, m2))
+        parts = (math.nan, math.nan, math.nan)
+    else:
+        ip1, ip2 = split.ip1, split.ip2
+        parts = (split.mix_effect, split.composition_effect, split.units_changed)
+    return {
+        **dict(zip(CHANGE_TABLE_KEY, key, strict=True)),
+        "region_name_fi": b["region_name_fi"].iloc[0],
+        "year_start": year1,
+        "year_end": year2,
+        "ip_start": ip1,
+        "ip_end": ip2,
+        "ip_change": ip2 - ip1,
+        "ip_mix_effect": parts[0],
+        "ip_composition_effect": parts[1],
+        "ip_units_changed": parts[2],
+        "n_units_common": common,
+        "n_units_start_only": int((in1 & ~in2).sum()),
+        "n_units_end_only": int((in2 & ~in1).sum()),
+        "source_table_start": a["source_table"].iloc[0],
+        "source_table_end": b["source_table"].iloc[0],
+        "method_note": note,
+    }
