@@ -218,6 +218,97 @@ SEGREGATION_INDICES = Contract(
     ("dimension", "classification", "level", "measure", "region_code", "year", "index"),
 )
 
+SEGREGATION_CHANGE = Contract(
+    "segregation_change",
+    (
+        *_KEY,
+        *_REGION,
+        Column(
+            "year_start",
+            "Int64",
+            "first year of the pair (the table's previous published year)",
+            "parin ensimmäinen vuosi (taulukon edellinen julkaistu vuosi)",
+        ),
+        Column("year_end", "Int64", "second year of the pair", "parin jälkimmäinen vuosi"),
+        Column(
+            "ip_start",
+            "float64",
+            "Karmel–MacLachlan index IP in year_start (as in segregation_indices)",
+            "Karmel–MacLachlan-indeksi IP vuonna year_start (sama kuin segregation_indices)",
+        ),
+        Column(
+            "ip_end",
+            "float64",
+            "Karmel–MacLachlan index IP in year_end (as in segregation_indices)",
+            "Karmel–MacLachlan-indeksi IP vuonna year_end (sama kuin segregation_indices)",
+        ),
+        Column(
+            "ip_change",
+            "float64",
+            "ip_end − ip_start = ip_mix_effect + ip_composition_effect + ip_units_changed",
+            "ip_end − ip_start = ip_mix_effect + ip_composition_effect + ip_units_changed",
+        ),
+        Column(
+            "ip_mix_effect",
+            "float64",
+            "IP of year_start's table fitted (IPF) to year_end's unit sizes and sexes' totals, "
+            "minus year_start's IP, over the units of both years: the change that the margins "
+            "alone would have brought; empty when the change cannot be split (see method_note)",
+            "IP, kun alkuvuoden taulukko sovitetaan (IPF) loppuvuoden alojen kokoihin sekä "
+            "naisten ja miesten kokonaismääriin, miinus alkuvuoden IP, molempien vuosien aloilla: "
+            "muutos, jonka pelkät kokojen muutokset olisivat tuoneet; tyhjä, jos muutosta ei "
+            "voi jakaa (ks. method_note)",
+        ),
+        Column(
+            "ip_composition_effect",
+            "float64",
+            "year_end's IP minus that fitted IP, over the units of both years: the change in how "
+            "women and men sort into units; empty when the change cannot be split",
+            "loppuvuoden IP miinus sovitettu IP molempien vuosien aloilla: muutos siinä, miten "
+            "naiset ja miehet jakautuvat aloille; tyhjä, jos muutosta ei voi jakaa",
+        ),
+        Column(
+            "ip_units_changed",
+            "float64",
+            "what units with persons in one of the two years only add to the change; empty when "
+            "the change cannot be split",
+            "vain toisena vuonna mukana olleiden alojen osuus muutoksesta; tyhjä, jos muutosta "
+            "ei voi jakaa",
+        ),
+        Column(
+            "n_units_common",
+            "Int64",
+            "units with persons in both years",
+            "alat, joilla oli henkilöitä molempina vuosina",
+        ),
+        Column(
+            "n_units_start_only",
+            "Int64",
+            "units with persons in year_start only",
+            "alat, joilla oli henkilöitä vain alkuvuonna",
+        ),
+        Column(
+            "n_units_end_only",
+            "Int64",
+            "units with persons in year_end only",
+            "alat, joilla oli henkilöitä vain loppuvuonna",
+        ),
+        Column(
+            "source_table_start", "string", "source table of year_start", "alkuvuoden lähdetaulukko"
+        ),
+        Column(
+            "source_table_end", "string", "source table of year_end", "loppuvuoden lähdetaulukko"
+        ),
+        Column(
+            "method_note",
+            "string",
+            "why the parts are empty, empty otherwise",
+            "miksi osat puuttuvat; muuten tyhjä",
+        ),
+    ),
+    ("dimension", "classification", "level", "measure", "region_code", "year_start", "year_end"),
+)
+
 CRITERIA_RESULTS = Contract(
     "criteria_results",
     (
@@ -453,6 +544,7 @@ ALL = {
         UNIT_SHARES,
         SEGREGATION_INDICES,
         CRITERIA_RESULTS,
+        SEGREGATION_CHANGE,
         SELF_ASSESSMENT_SUMMARY,
         CRITERIA_CATALOGUE,
     )

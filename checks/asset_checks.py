@@ -154,10 +154,20 @@ def criteria_results_quality(criteria_results: pd.DataFrame) -> Iterator[AssetCh
     yield from results(check_dataset("criteria_results", criteria_results))
 
 
+@multi_asset_check(
+    specs=_specs("segregation_change"),
+    description="GX suite of segregation_change: schema, unique keys, IP of both years present, "
+    "the parts add up to the change, an unsplit change explained.",
+)
+def segregation_change_quality(segregation_change: pd.DataFrame) -> Iterator[AssetCheckResult]:
+    yield from results(check_dataset("segregation_change", segregation_change))
+
+
 QUALITY_CHECKS: list[AssetChecksDefinition] = [
     api_counts_quality,
     counts_quality,
     unit_shares_quality,
     segregation_indices_quality,
     criteria_results_quality,
+    segregation_change_quality,
 ]

@@ -45,6 +45,7 @@ def quality_report(
     unit_shares: pd.DataFrame,
     segregation_indices: pd.DataFrame,
     criteria_results: pd.DataFrame,
+    segregation_change: pd.DataFrame,
     release_target: ReleaseTarget,
 ):
     from checks.quality_docs import build_quality_files, warnings_table
@@ -59,6 +60,7 @@ def quality_report(
             "unit_shares": unit_shares,
             "segregation_indices": segregation_indices,
             "criteria_results": criteria_results,
+            "segregation_change": segregation_change,
         },
         run_date=release_target.date(),
         previous=previous_counts(counts, release_target) if "counts" in missing else None,

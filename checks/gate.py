@@ -16,7 +16,13 @@ from checks.config import QualityConfig, load_config
 from checks.gx_runner import Outcome, Validator, shared_validator
 from checks.suites import Rule, all_rules
 
-DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+DATASETS = (
+    "counts",
+    "unit_shares",
+    "segregation_indices",
+    "criteria_results",
+    "segregation_change",
+)
 
 
 @cache
@@ -40,6 +46,8 @@ def dataset_views(
         return views.segregation_indices_views(df, config())
     if name == "criteria_results":
         return views.criteria_results_views(df)
+    if name == "segregation_change":
+        return views.segregation_change_views(df)
     raise KeyError(f"no quality suite for dataset '{name}'")
 
 

@@ -17,7 +17,7 @@ from dagster import AssetKey, AssetSpec, FreshnessPolicy
 WARN_AFTER = dt.timedelta(days=35)
 FAIL_AFTER = dt.timedelta(days=63)
 PUBLISHED_POLICY = FreshnessPolicy.time_window(fail_window=FAIL_AFTER, warn_window=WARN_AFTER)
-# Everything that lands in a release: the four datasets, the articles and the release itself.
+# Everything that lands in a release: the five datasets, the articles and the release itself.
 PUBLISHED = frozenset(
     AssetKey(name)
     for name in (
@@ -25,6 +25,7 @@ PUBLISHED = frozenset(
         "unit_shares",
         "segregation_indices",
         "criteria_results",
+        "segregation_change",
         "articles",
         "release",
     )

@@ -33,7 +33,13 @@ from publish.sinks import MemorySink, Sink
 from publish.tables import to_csv_bytes, write_dataset
 
 # Published in this order; optional ones only when the pipeline produced them.
-DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+DATASETS = (
+    "counts",
+    "unit_shares",
+    "segregation_indices",
+    "criteria_results",
+    "segregation_change",
+)
 OPTIONAL_DATASETS = ("self_assessment_summary",)
 
 SOURCE_TITLES = {

@@ -197,10 +197,23 @@ def _typed(df: pd.DataFrame, contract: Contract) -> pd.DataFrame:
 
 def excel_decimals(dataset: str) -> dict[str, int]:
     """Decimals of the float columns of a dataset in the Excel CSV: index values and their
-    intervals to the indices' decimals; shares to hundredths of a percentage point; unit
-    contributions, which are small, to six decimals."""
+    intervals, and IP and the parts of its change, to the indices' decimals; shares to hundredths
+    of a percentage point; unit contributions, which are small, to six decimals."""
     index = int(settings()["index_decimals"])
     return {
         "unit_shares": {"women_share": 4, "d_contribution": 6, "m_contribution": 6},
         "segregation_indices": {"value": index, "ci_low": index, "ci_high": index},
+        # IP and its parts alike: at six decimals a small negative part would be written
+        # -8,1e-05, which a spreadsheet does not read as a plain number
+        "segregation_change": dict.fromkeys(
+            (
+                "ip_start",
+                "ip_end",
+                "ip_change",
+                "ip_mix_effect",
+                "ip_composition_effect",
+                "ip_units_changed",
+            ),
+            index,
+        ),
     }.get(dataset, {})

@@ -3,6 +3,7 @@
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from assets.contracts import SEGREGATION_CHANGE, conform
 from assets.indices.batch import BOOTSTRAP_REPS, DATASET_INDEX_IDS
 from assets.indices.batch import segregation_indices as compute_indices
 from assets.indices.change import segregation_change as compute_change
@@ -34,7 +35,7 @@ def segregation_indices(context: AssetExecutionContext, unit_shares: pd.DataFram
     "(docs/methods.md); the 'what changed' articles state which part dominates from it.",
 )
 def segregation_change(context: AssetExecutionContext, unit_shares: pd.DataFrame) -> pd.DataFrame:
-    df = compute_change(unit_shares)
+    df = conform(compute_change(unit_shares), SEGREGATION_CHANGE)
     split = df["ip_mix_effect"].notna()
     context.add_output_metadata(
         {
