@@ -40,6 +40,7 @@ from assets.criteria.engine import apply_catalogue  # noqa: E402
 from assets.criteria.inputs import Inputs  # noqa: E402
 from assets.criteria.self_assessment import summarise  # noqa: E402
 from assets.indices.batch import segregation_indices  # noqa: E402
+from assets.indices.change import segregation_change  # noqa: E402
 from assets.paths import snapshot_dir  # noqa: E402
 from assets.shares.compute import unit_shares  # noqa: E402
 from publish.articles import PublishedData, build_articles  # noqa: E402
@@ -69,7 +70,8 @@ def _jobs() -> tuple[list[Job], int, float, float]:
     criteria = apply_catalogue(
         load_catalogue(), Inputs(shares, indices, summarise(pd.DataFrame(), load_regions()))
     )
-    published = PublishedData(shares, indices, criteria, provenance(tables), counts)
+    changes = segregation_change(shares)
+    published = PublishedData(shares, indices, criteria, provenance(tables), counts, changes)
     wall, cpu = time.perf_counter(), _cpu()
     articles = build_articles(published, region="MK17", date="2026-11-28")
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu

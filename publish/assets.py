@@ -43,6 +43,7 @@ def articles(
     unit_shares: pd.DataFrame,
     segregation_indices: pd.DataFrame,
     criteria_results: pd.DataFrame,
+    segregation_change: pd.DataFrame,
     source_catalog: pd.DataFrame,
     release_target: ReleaseTarget,
 ) -> dict[str, bytes]:
@@ -60,6 +61,7 @@ def articles(
         criteria=criteria_results,
         sources=source_catalog,
         counts=counts,
+        changes=segregation_change,
         previous_counts=previous.counts,
     )
     written = build_articles(
