@@ -143,7 +143,7 @@ def failing_mask(frame: pd.DataFrame, rule: Rule) -> np.ndarray | None:
         a_name, b_name = kw["column_A"], kw["column_B"]
         if not {a_name, b_name} <= set(frame.columns):
             return None
-        a, b = frame[a_name], frame[b_name]
+        a, b = _comparable(frame[a_name]), _comparable(frame[b_name])
         ignored = _pair_ignored(a, b, kw.get("ignore_row_if", "both_values_are_missing"))
         if kind == "ExpectColumnPairValuesToBeEqual":
             ok = _as_bool(a == b)
@@ -151,6 +151,14 @@ def failing_mask(frame: pd.DataFrame, rule: Rule) -> np.ndarray | None:
             ok = _as_bool(a >= b) if kw.get("or_equal") else _as_bool(a > b)
         return ~ignored & ~ok
     return None
+
+
+def _comparable(series: pd.Series) -> pd.Series:
+    """Categorical columns as their values: pandas refuses to compare two categoricals whose
+    categories differ, GX compares the values."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.astype(object)
+    return series
 
 
 def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:

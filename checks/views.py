@@ -26,36 +26,55 @@ CELL_KEY = [*TABLE_KEY, "region_code", "year", "unit_code"]
 TREND_KEY = ["measure", "classification", "level", "region_code", "unit_code", "sex"]
 
 
-def distinct_map(series: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def distinct_map(
+    series: pd.Series, fn: Callable[[pd.Series], pd.Series], *, categorical: bool = False
+) -> pd.Series:
     """``fn`` applied to the distinct values of ``series`` only, spread back to every row.
 
     A national counts table repeats few values over millions of rows (a region code, a year,
     the text of a count): the work then grows with the distinct values, not with the rows.
     ``fn`` gets the distinct values (object dtype, never missing) and returns one value each;
-    missing rows give None.
+    missing rows give None. With ``categorical`` the result stays codes plus its distinct
+    values (categories in sorted order, missing as NaN): at 6.5 million rows an object column
+    is 52 MB of pointers, the codes 1–4 bytes a row.
     """
+    codes, uniques = _codes_and_uniques(series)
+    mapped = np.asarray(fn(uniques), dtype=object) if len(uniques) else np.empty(0, dtype=object)
+    if categorical:
+        value_codes, categories = pd.factorize(
+            pd.Series(mapped, dtype=object), sort=True, use_na_sentinel=True
+        )
+        table = np.append(value_codes, -1)  # code -1 (missing) stays missing
+        return pd.Series(pd.Categorical.from_codes(table[codes], categories=categories))
+    out = np.empty(len(uniques) + 1, dtype=object)
+    out[:-1] = mapped
+    out[-1] = None  # code -1: missing
+    return pd.Series(out[codes], dtype=object)
+
+
+def _codes_and_uniques(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code (-1 where missing) and the distinct non-missing values (object dtype)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy()
         uniques = pd.Series(np.asarray(series.cat.categories, dtype=object), dtype=object)
     else:
         codes, found = pd.factorize(series, use_na_sentinel=True)
         uniques = pd.Series(np.asarray(found, dtype=object), dtype=object)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = np.asarray(fn(uniques), dtype=object) if len(uniques) else []
-    mapped[-1] = None  # code -1: missing
-    return pd.Series(mapped[codes], dtype=object)
+    return codes, uniques
 
 
-def text(series: pd.Series | None, n: int) -> pd.Series:
+def text(series: pd.Series | None, n: int, *, categorical: bool = False) -> pd.Series:
     """Values as stripped strings, None where missing or empty (GX skips None in map rules)."""
     if series is None:
+        if categorical:
+            return pd.Series(pd.Categorical.from_codes(np.full(n, -1), categories=[]))
         return pd.Series([None] * n, dtype=object)
 
     def strip(values: pd.Series) -> pd.Series:
         out = values.map(lambda v: None if v is pd.NA or v is None else str(v).strip())
         return out.where(out != "", None)
 
-    return distinct_map(series.reset_index(drop=True), strip)
+    return distinct_map(series.reset_index(drop=True), strip, categorical=categorical)
 
 
 def _whole(v: object) -> str | None:
@@ -68,13 +87,15 @@ def _whole(v: object) -> str | None:
 
 def whole_number_text(series: pd.Series) -> pd.Series:
     """``12`` for 12 and 12.0, the value as written otherwise (so 12.5 and 'abc' fail a regex)."""
-    return distinct_map(series, lambda values: values.map(_whole))
+    categorical = isinstance(series.dtype, pd.CategoricalDtype)
+    return distinct_map(series, lambda values: values.map(_whole), categorical=categorical)
 
 
 def numbers(series: pd.Series) -> pd.Series:
     """``pd.to_numeric(…, errors="coerce")`` of texts, parsed once per distinct text."""
-    parsed = distinct_map(series, lambda values: pd.to_numeric(values, errors="coerce"))
-    return pd.to_numeric(parsed, errors="coerce")
+    codes, uniques = _codes_and_uniques(series)
+    parsed = pd.to_numeric(uniques, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return pd.Series(np.append(parsed, np.nan)[codes], dtype="float64")
 
 
 def row_numbers(df: pd.DataFrame) -> pd.Series:
@@ -102,13 +123,15 @@ def counts_rows(df: pd.DataFrame) -> pd.DataFrame:
     """One row per input row, every value as text plus parsed numbers and code-list lookups."""
     n = len(df)
     rows = pd.DataFrame({"row": row_numbers(df)})
+    # Text columns stay categorical (codes + distinct values): the rows view of a national
+    # table would otherwise hold ~17 object columns of millions of rows.
     for col in (*CELL_KEY, "sex"):
-        rows[col] = text(df.get(col), n)
+        rows[col] = text(df.get(col), n, categorical=True)
     for col in ("level", "year", "count"):
-        rows[f"{col}_text"] = whole_number_text(text(df.get(col), n))
+        rows[f"{col}_text"] = whole_number_text(text(df.get(col), n, categorical=True))
         rows[f"{col}_value"] = numbers(rows[f"{col}_text"])
-    rows["status"] = text(df.get("status"), n)
-    rows["derivation"] = text(df.get("derivation"), n)
+    rows["status"] = text(df.get("status"), n, categorical=True)
+    rows["derivation"] = text(df.get("derivation"), n, categorical=True)
     known, listed = _unit_lookup(rows)
     rows["unit_in_code_list"] = known
     rows["code_list"] = listed
@@ -127,7 +150,7 @@ def _unit_lookup(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     cls_codes, cls_values = pd.factorize(rows["classification"], use_na_sentinel=True)
     lvl_codes, lvl_values = pd.factorize(rows["level_value"], use_na_sentinel=True)
     pair = (cls_codes.astype(np.int64) + 1) * (len(lvl_values) + 1) + lvl_codes + 1
-    unit = rows["unit_code"].to_numpy(dtype=object)
+    unit_codes, unit_values = _codes_and_uniques(rows["unit_code"])
     # A few (classification, level) pairs over millions of rows: one pass per pair.
     for key in np.unique(pair):
         idx = np.flatnonzero(pair == key)
@@ -139,7 +162,9 @@ def _unit_lookup(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
             listed[idx] = f"none shipped for {classification} level {level}"
             continue
         listed[idx] = "ok"
-        known[idx] = pd.Series(unit[idx]).isin(codes).to_numpy()
+        # Judged per distinct unit code; a missing code (-1) is not in any list.
+        in_list = np.append(unit_values.isin(codes).to_numpy(dtype=bool), False)
+        known[idx] = in_list[unit_codes[idx]]
     return pd.Series(known, dtype=object), pd.Series(listed, dtype=object)
 
 
@@ -211,7 +236,7 @@ def _coverage(rows: pd.DataFrame, config: QualityConfig) -> pd.DataFrame:
         if not mask.any():
             continue
         selected = rows[mask]
-        for measure, part in selected.groupby("measure", dropna=False, sort=True):
+        for measure, part in selected.groupby("measure", dropna=False, sort=True, observed=True):
             have = set(zip(part["year_value"], part["region_code"], strict=True))
             for year in exp.years:
                 for region in expand_regions(exp.regions, year):

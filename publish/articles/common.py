@@ -139,8 +139,10 @@ def vintage(published: d.PublishedData, lang: str, run_year: int | None) -> dict
     shares = published.unit_shares
     usable = shares[shares["women_share"].notna()]
     newest: dict[str, int] = {}
-    for table, year in zip(usable["source_table"], usable["year"], strict=True):
-        name = statistic_name(table, lang)
+    # Per source table first: a statistic's name is looked up once per table, not per row.
+    per_table = usable.groupby("source_table", observed=True)["year"].max()
+    for table, year in per_table.items():
+        name = statistic_name(str(table), lang)
         newest[name] = max(newest.get(name, 0), int(year))
     topics = sorted(newest.items(), key=lambda t: (-t[1], t[0]))
     top = topics[0][1] if topics else None

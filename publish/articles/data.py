@@ -118,16 +118,44 @@ def multi_unit_table(
     return None
 
 
-def table_years(shares: pd.DataFrame, key: TableKey, region: str) -> list[int]:
+_UNIT_TABLES: dict[tuple[int, str], tuple[pd.DataFrame, dict[tuple[Any, ...], pd.DataFrame]]] = {}
+
+
+def _unit_tables(shares: pd.DataFrame, region: str) -> dict[tuple[Any, ...], pd.DataFrame]:
+    """The region's usable rows by (measure, classification, level, year), each by unit code:
+    one grouping pass instead of a filter per question, kept per (frame, region)."""
+    key = (id(shares), region)
+    hit = _UNIT_TABLES.get(key)
+    if hit is not None and hit[0] is shares:
+        return hit[1]
     rows = _usable(shares, region)
-    return sorted({int(y) for y in rows.loc[key.rows(rows), "year"]})
+    tables = {
+        (str(k[0]), str(k[1]), int(k[2]), int(k[3])): part.sort_values("unit_code").reset_index(
+            drop=True
+        )
+        for k, part in rows.groupby(
+            ["measure", "classification", "level", "year"], sort=False, observed=True
+        )
+    }
+    if len(_UNIT_TABLES) > 64:
+        _UNIT_TABLES.clear()
+    _UNIT_TABLES[key] = (shares, tables)
+    return tables
+
+
+def table_years(shares: pd.DataFrame, key: TableKey, region: str) -> list[int]:
+    prefix = (key.measure, key.classification, int(key.level))
+    return sorted(k[3] for k in _unit_tables(shares, region) if k[:3] == prefix)
 
 
 def units(shares: pd.DataFrame, key: TableKey, region: str, year: int) -> pd.DataFrame:
     """The units of one table, region and year, with names, counts and shares, by code."""
-    rows = _usable(shares, region)
-    rows = rows[key.rows(rows) & rows["year"].eq(year)]
-    return rows.sort_values("unit_code").reset_index(drop=True)
+    found = _unit_tables(shares, region).get(
+        (key.measure, key.classification, int(key.level), int(year))
+    )
+    if found is None:
+        return _usable(shares, region).iloc[0:0].reset_index(drop=True)
+    return found.copy()
 
 
 def unit_records(
@@ -162,7 +190,7 @@ def unit_records(
             },
             source=(r["source_table"], r["measure"], int(r["year"])),
         )
-        for _, r in frame.iterrows()
+        for r in frame.to_dict("records")
     ]
 
 
@@ -180,22 +208,51 @@ def residuals(published: PublishedData) -> frozenset[tuple[str, str]]:
     return keys
 
 
+_TABLES: dict[
+    int, tuple[pd.DataFrame, dict[tuple[Any, ...], pd.DataFrame], dict[tuple[Any, ...], float]]
+] = {}
+_TABLE_KEY = ["measure", "classification", "level", "region_code"]
+
+
+def _indexed(
+    indices: pd.DataFrame,
+) -> tuple[dict[tuple[Any, ...], pd.DataFrame], dict[tuple[Any, ...], float]]:
+    """The index rows grouped by table and region, and each defined value by its full key.
+
+    Articles ask for hundreds of single values of the same frame; one grouping pass replaces a
+    boolean filter over every index row per question. Kept per frame like ``_usable``.
+    """
+    hit = _TABLES.get(id(indices))
+    if hit is not None and hit[0] is indices:
+        return hit[1], hit[2]
+    tables = {
+        (str(k[0]), str(k[1]), int(k[2]), str(k[3])): part
+        for k, part in indices.groupby(_TABLE_KEY, sort=False, observed=True, dropna=True)
+    }
+    defined = indices[indices["value"].notna()]
+    values: dict[tuple[Any, ...], float] = {}
+    for m, c, lv, r, y, i, v in zip(
+        *(defined[col].tolist() for col in [*_TABLE_KEY, "year", "index", "value"]), strict=True
+    ):
+        values.setdefault((str(m), str(c), int(lv), str(r), int(y), str(i)), float(v))
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    _TABLES[id(indices)] = (indices, tables, values)
+    return tables, values
+
+
 def _table_rows(indices: pd.DataFrame, key: TableKey, region: str) -> pd.DataFrame:
     """The index rows of one table of units in one region, every year and index."""
-    return indices[
-        indices["measure"].eq(key.measure)
-        & indices["classification"].eq(key.classification)
-        & indices["level"].eq(key.level)
-        & indices["region_code"].eq(region)
-    ]
+    tables, _ = _indexed(indices)
+    found = tables.get((key.measure, key.classification, int(key.level), region))
+    return found if found is not None else indices.iloc[0:0]
 
 
 def index_value(
     indices: pd.DataFrame, key: TableKey, region: str, year: int, name: str
 ) -> float | None:
-    rows = _table_rows(indices, key, region)
-    rows = rows[rows["year"].eq(year) & rows["index"].eq(name) & rows["value"].notna()]
-    return float(rows["value"].iloc[0]) if len(rows) else None
+    _, values = _indexed(indices)
+    return values.get((key.measure, key.classification, int(key.level), region, int(year), name))
 
 
 def index_series(
@@ -265,22 +322,27 @@ def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]
     the whole country's share for the same measure and year where it is published.
     """
     rows = _usable(shares, region)
+    # The country's first row per (measure, year): its share and the table it comes from.
+    country: dict[tuple[str, int], tuple[float, str]] = {}
+    national = _usable(shares, COUNTRY)
+    for measure, year, share, table in zip(
+        *(national[c].tolist() for c in ("measure", "year", "women_share", "source_table")),
+        strict=True,
+    ):
+        country.setdefault((str(measure), int(year)), (float(share), table))
     out = []
     for measure, part in rows.groupby("measure", sort=True, observed=True):
         per_year = part.groupby("year").size()
         if (per_year != 1).any():
             continue
-        part = part.sort_values("year")
-        country = _usable(shares, COUNTRY)
-        country = country[country["measure"].eq(measure)].set_index("year")
         points = []
-        for _, r in part.iterrows():
+        for r in part.sort_values("year").to_dict("records"):
             year = int(r["year"])
-            c = country.loc[[year]] if year in country.index else None
+            c = country.get((str(measure), year))
             source = (r["source_table"], measure, year)
             fields = {}
             if c is not None:
-                fields["country_share"] = (c["source_table"].iloc[0], measure, year)
+                fields["country_share"] = (c[1], measure, year)
             points.append(
                 Row(
                     {
@@ -290,7 +352,7 @@ def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]
                         "total": int(r["total"]),
                         "share": float(r["women_share"]),
                         "men_share": 1.0 - float(r["women_share"]),
-                        "country_share": float(c["women_share"].iloc[0]) if c is not None else None,
+                        "country_share": c[0] if c is not None else None,
                         "source_table": r["source_table"],
                     },
                     source=source,
