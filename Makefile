@@ -14,7 +14,7 @@ export GE_USAGE_STATISTICS_ENABLED := False
 # every start: about 4 s of CPU per `dagster definitions validate` or run process.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test lint install install-dev dev clean chromium postgresql
+.PHONY: run test lint install install-ui install-dev dev clean chromium postgresql
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -30,6 +30,11 @@ COMPILE_OWN := $(VENV)/bin/python -m compileall -q -j 0 assets checks pipelines 
 
 install: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --frozen --no-dev --quiet
+	$(COMPILE_OWN)
+
+# The runtime and the Dagster UI (dagster-webserver), without the dev tools.
+install-ui: $(UV) $(DAGSTER_HOME)/dagster.yaml
+	$(UV) sync --frozen --extra ui --quiet
 	$(COMPILE_OWN)
 
 install-dev: $(UV) $(DAGSTER_HOME)/dagster.yaml
@@ -60,11 +65,14 @@ postgresql:
 	fi
 
 ## test: install dev dependencies if missing, lint, run the tests
+# Two workers (the machines have two cores); a test file stays on one worker, so its
+# module fixtures (a bundled run, a browser, a local S3 server) are built once.
+TEST_WORKERS ?= 2
 test: lint $(CHROMIUM) postgresql
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## dev: the Dagster UI on http://127.0.0.1:3000
-dev: install
+dev: install-ui
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
 
 clean:

@@ -11,8 +11,8 @@ default output). Three measurements, each repeated (medians reported), all after
 2. the same through one drawing process (``ChartDrawer(1)``): per chart, the wall time a caller
    waits, pipes included;
 3. the whole set through the pipeline's pool (``ChartDrawer(2)``): wall time of the set divided by
-   the number of charts (throughput), and CPU time of the parent and both workers; plus one cold
-   ``draw_all`` with the processes' start-up included.
+   the number of charts (throughput); plus a cold ``draw_all`` with the processes' start-up
+   included, with the CPU time of the parent and both workers.
 
 CPU time is printed beside wall time because the machine is shared with other work.
 """
@@ -31,24 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
-
-from assets.collect.classifications import load_regions  # noqa: E402
-from assets.collect.transcribed import provenance, read_tables, to_counts  # noqa: E402
-from assets.criteria.catalogue import load_catalogue  # noqa: E402
-from assets.criteria.engine import apply_catalogue  # noqa: E402
-from assets.criteria.inputs import Inputs  # noqa: E402
-from assets.criteria.self_assessment import summarise  # noqa: E402
-from assets.indices.batch import segregation_indices  # noqa: E402
-from assets.indices.change import segregation_change  # noqa: E402
-from assets.paths import snapshot_dir  # noqa: E402
-from assets.shares.compute import unit_shares  # noqa: E402
-from publish.articles import PublishedData, build_articles  # noqa: E402
+# Only what a drawing process needs at module level: the workers are spawned and import this
+# script as their main module, so the pipeline's imports are inside ``_jobs``.
 from publish.chart_drawing import ChartDrawer, Job, draw_all  # noqa: E402
 from publish.chart_worker import hide_system_fonts  # noqa: E402
-from publish.charts import LOCALES  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _cpu(who: int = resource.RUSAGE_SELF) -> float:
@@ -56,13 +42,22 @@ def _cpu(who: int = resource.RUSAGE_SELF) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _proc_cpu(pid: int) -> float:
-    """User + system CPU seconds of a running process (Linux /proc, 10 ms resolution)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
 def _jobs() -> tuple[list[Job], int, float, float]:
+    import pandas as pd
+
+    from assets.collect.transcribed import provenance, read_tables, to_counts
+    from assets.criteria.catalogue import load_catalogue
+    from assets.criteria.engine import apply_catalogue
+    from assets.criteria.inputs import Inputs
+    from assets.criteria.self_assessment import summarise
+    from assets.indices.batch import segregation_indices
+    from assets.indices.change import segregation_change
+    from assets.reference.classifications import load_regions
+    from assets.reference.paths import snapshot_dir
+    from assets.shares.compute import unit_shares
+    from publish.articles import PublishedData, build_articles
+    from publish.charts import LOCALES
+
     tables = read_tables(snapshot_dir() / "transcribed")
     counts = to_counts(tables)
     shares = unit_shares(counts)
@@ -126,18 +121,16 @@ def through_one_worker(jobs: list[Job], repeat: int) -> list[float]:
     return [statistics.median(w) for w in walls]
 
 
-def through_pool(jobs: list[Job], repeat: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU (parent + workers) of drawing the whole set with two warm workers."""
-    walls, cpus = [], []
+def through_pool(jobs: list[Job], repeat: int) -> list[float]:
+    """Wall time of drawing the whole set with two warm workers, per repeat."""
+    walls = []
     with ChartDrawer(2) as drawer:
-        drawer.draw(jobs[:2])  # warm-up: each of the two threads takes one job at once
+        drawer.draw(jobs[:2])  # warm-up: each of the two workers takes one job at once
         for _ in range(repeat):
-            before = _cpu() + sum(_proc_cpu(p) for p in drawer.pids)
             w = time.perf_counter()
             drawer.draw(jobs)
             walls.append(time.perf_counter() - w)
-            cpus.append(_cpu() + sum(_proc_cpu(p) for p in drawer.pids) - before)
-    return walls, cpus
+    return walls
 
 
 def cold_pool(jobs: list[Job], repeat: int) -> tuple[list[float], list[float]]:
@@ -159,7 +152,7 @@ def main() -> None:
     jobs, n_articles, text_wall, text_cpu = _jobs()
     n = len(jobs)
     load_start = os.getloadavg()[0]
-    pool_walls, pool_cpus = through_pool(jobs, repeat)
+    pool_walls = through_pool(jobs, repeat)
     cold_walls, cold_cpus = cold_pool(jobs, repeat)
     trip = through_one_worker(jobs, repeat)
     with tempfile.TemporaryDirectory() as folder:
@@ -197,7 +190,7 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     print(
         f"| warm workers | {statistics.median(pool_walls):.2f} "
-        f"| {statistics.median(pool_walls) / n:.3f} | {statistics.median(pool_cpus):.2f} |"
+        f"| {statistics.median(pool_walls) / n:.3f} | |"
     )
     print(
         f"| `draw_all` incl. start-up of the processes | {statistics.median(cold_walls):.2f} "

@@ -20,13 +20,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import load_regions
 from assets.contracts import SEGREGATION_INDICES, conform
 from assets.criteria.catalogue import load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs
 from assets.criteria.self_assessment import summarise
-from assets.keys import TABLE_KEY
+from assets.reference.classifications import load_regions
+from assets.reference.keys import TABLE_KEY
 
 REGIONS = [
     "SSS",

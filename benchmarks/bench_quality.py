@@ -45,7 +45,7 @@ def suites(repeat: int) -> list[tuple[str, float, float, int]]:
     import pandas as pd
 
     from assets.collect.transcribed import read_tables, to_counts
-    from assets.paths import snapshot_dir
+    from assets.reference.paths import snapshot_dir
     from checks.gate import check_dataset
 
     start = time.perf_counter()

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from assets.collect.transcribed import provenance, read_tables, to_counts  # noqa: E402
 from assets.indices.batch import segregation_indices  # noqa: E402
-from assets.paths import snapshot_dir  # noqa: E402
+from assets.reference.paths import snapshot_dir  # noqa: E402
 from assets.shares.compute import unit_shares  # noqa: E402
 from publish import bundle  # noqa: E402
 from publish.release import release_root, write_release  # noqa: E402

@@ -20,9 +20,9 @@ from dagster import (
     multi_asset_check,
 )
 
+from assets.resources import ReleaseTarget
 from checks.gate import check_dataset, rules
 from checks.gx_runner import Outcome
-from pipelines.resources import ReleaseTarget
 
 
 def _specs(dataset: str) -> list[AssetCheckSpec]:
@@ -94,13 +94,9 @@ def outcome_of(dataset: str, check: str, passed: bool, metadata: dict[str, Any])
 
 
 def previous_counts(counts: pd.DataFrame, release_target: ReleaseTarget) -> pd.DataFrame | None:
-    """The counts of the release this run will be compared with in its changelog, if any."""
-    from publish import bundle
-    from publish.history import load_previous
-    from publish.release import release_root
-
-    rid = bundle.release_id(counts, release_target.date())
-    return load_previous(release_root(release_target.out_dir), rid).counts
+    """The counts of the release this run will be compared with in its changelog, if any (the
+    release store reads that release once per run; the articles and the release reuse it)."""
+    return release_target.previous(counts).counts
 
 
 @multi_asset_check(

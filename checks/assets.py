@@ -18,10 +18,10 @@ from dagster import (
     multi_asset,
 )
 
+from assets.resources import ReleaseTarget
 from checks.asset_checks import outcome_of, previous_counts
 from checks.gate import DATASETS, rules
 from checks.gx_runner import Outcome
-from pipelines.resources import ReleaseTarget
 
 GROUP = "publish"
 

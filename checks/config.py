@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from assets.collect.classifications import load_regions
+from assets.reference.classifications import load_regions
 
 CONFIG_PATH = Path(__file__).with_name("quality.yaml")
 REGION_GROUPS = ("maakunnat", "mainland_maakunnat")

@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 
-from assets.collect.classifications import CLASSIFICATIONS, load_classification
 from assets.collect.files import (
     Unreadable,
     decode_text,
@@ -34,7 +33,8 @@ from assets.collect.files import (
 from assets.collect.jsonstat import JsonStatError, parse_jsonstat2
 from assets.collect.transcribed import CLASSIFICATION_IDS, PAGE_ID, RAW_COLUMNS, load_sources
 from assets.contracts import COUNTS
-from assets.paths import snapshot_dir
+from assets.reference.classifications import CLASSIFICATIONS, load_classification
+from assets.reference.paths import snapshot_dir
 
 DIMENSIONS = {
     "ammatti": "occupation",

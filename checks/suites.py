@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assets.collect.classifications import load_regions
 from assets.contracts import (
     COUNTS,
     CRITERIA_RESULTS,
@@ -21,6 +20,7 @@ from assets.contracts import (
     UNIT_SHARES,
     Contract,
 )
+from assets.reference.classifications import load_regions
 from checks.config import QualityConfig
 from checks.views import CELL_KEY, RAW_SEXES, SEXES, TABLE_KEY, TREND_KEY
 

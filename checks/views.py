@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import CLASSIFICATIONS, load_classification
+from assets.reference.classifications import CLASSIFICATIONS, load_classification
 from checks.config import QualityConfig, expand_regions
 
 SEXES = ("women", "men")

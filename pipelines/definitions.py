@@ -16,12 +16,7 @@ import assets.indices.assets as indices_assets
 import assets.shares.assets as shares_assets
 import checks.assets as quality_assets
 import publish.assets as publish_assets
-from checks.asset_checks import QUALITY_CHECKS
-from pipelines.executors import executor_from_env
-from pipelines.freshness import with_published_freshness
-from pipelines.io_managers import io_manager_from_env
-from pipelines.partitions import statfin_slices_job
-from pipelines.resources import (
+from assets.resources import (
     CollectionPolicy,
     HandedTables,
     LocalCountsFiles,
@@ -30,6 +25,11 @@ from pipelines.resources import (
     StatFinApi,
     VipunenApi,
 )
+from checks.asset_checks import QUALITY_CHECKS
+from pipelines.executors import executor_from_env
+from pipelines.freshness import with_published_freshness
+from pipelines.io_managers import io_manager_from_env
+from pipelines.partitions import statfin_slices_job
 from pipelines.schedules import monthly_full_refresh
 from pipelines.sensors import (
     degraded_run_alert_sensor,

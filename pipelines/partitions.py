@@ -21,7 +21,7 @@ from dagster import (
 )
 from pydantic import Field
 
-from pipelines.resources import StatFinApi
+from assets.resources import SnapshotSource, StatFinApi
 from pipelines.slices import fetch_slice, merge_slice
 
 FIRST_YEAR = 2010
@@ -38,7 +38,7 @@ def slice_regions() -> list[str]:
     """The whole country and every maakunta in the shipped region list."""
     import re
 
-    from assets.collect.classifications import load_regions
+    from assets.reference.classifications import load_regions
 
     codes = load_regions()["code"].astype(str)
     return sorted(c for c in codes if re.fullmatch(REGION_PATTERN, c))
@@ -64,7 +64,7 @@ class SliceConfig(Config):
     "into the incremental counts store.",
 )
 def fetch_statfin_slice(
-    context: OpExecutionContext, config: SliceConfig, statfin: StatFinApi
+    context: OpExecutionContext, config: SliceConfig, statfin: StatFinApi, snapshot: SnapshotSource
 ) -> None:
     from assets.collect.tables import load_statfin_tables
 
@@ -73,7 +73,9 @@ def fetch_statfin_slice(
     tables = [t for t in load_statfin_tables() if not config.tables or t.id in config.tables]
     store = statfin.archive_path() / "counts"
     rows = {}
-    for key, frame in fetch_slice(statfin.client(), tables, year, region).items():
+    for key, frame in fetch_slice(
+        statfin.client(), tables, year, region, snapshot.path() / "recorded"
+    ).items():
         rows[key] = len(frame)
         merge_slice(store, key, year, region, frame)
     context.add_output_metadata({"year": year, "region": region, "rows": rows, "store": str(store)})

@@ -40,9 +40,14 @@ def slice_spec(spec: StatFinTable, region: str) -> StatFinTable | None:
 
 
 def fetch_slice(
-    client: StatFinClient, tables: Iterable[StatFinTable], year: str, region: str
+    client: StatFinClient,
+    tables: Iterable[StatFinTable],
+    year: str,
+    region: str,
+    names_root: Path | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``{table key: counts rows}`` of every configured table that has this year and region."""
+    """``{table key: counts rows}`` of every configured table that has this year and region
+    (``names_root``: the recorded snapshot whose service names complete the shipped lists)."""
     from assets.collect.harmonise import statfin_counts
     from assets.collect.statfin import find_variable, parse_metadata
 
@@ -61,7 +66,7 @@ def fetch_slice(
         ):
             continue  # e.g. MK03, a region of the old division, in a table of the new one
         data = client.fetch_data(sliced, metas[0], [year])
-        out[spec.key] = statfin_counts(sliced, [*metas, *data])
+        out[spec.key] = statfin_counts(sliced, [*metas, *data], names_root)
     return out
 
 

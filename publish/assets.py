@@ -12,11 +12,11 @@ from dagster import (
     asset,
 )
 
-from pipelines.resources import ReleaseTarget, code_version
+from assets.reference.version import code_version
+from assets.resources import ReleaseTarget
 from publish import bundle
 from publish.changelog import CheckWarning, merge_warnings, warnings_from_table
-from publish.history import load_previous
-from publish.release import release_root, write_release
+from publish.release import write_release
 from publish.sinks import FileInfo, Sink
 
 GROUP = "publish"
@@ -48,9 +48,7 @@ def articles(
     release_target: ReleaseTarget,
 ) -> dict[str, bytes]:
     run_date = release_target.date()
-    previous = load_previous(
-        release_root(release_target.out_dir), bundle.release_id(counts, run_date)
-    )
+    previous = release_target.previous(counts)
     # Articles import Jinja2, markdown-it and the article modules; load them when articles are
     # written, not when the code location loads.
     from publish.articles import PublishedData, build_articles, files_of
@@ -138,12 +136,12 @@ def release(
     **optional: pd.DataFrame,
 ) -> MaterializeResult:
     run_date = release_target.date()
-    root = release_root(release_target.out_dir)
-    rid = bundle.release_id(counts, run_date)
+    root = release_target.path()
+    rid = release_target.release_id(counts)
     # The quality report's table is an input, so it is complete before the release; WARN
     # results of other checks are read from this run's events (those that already ran).
     warnings = merge_warnings(warnings_from_table(quality_warnings), _warn_checks(context))
-    previous = load_previous(root, rid)
+    previous = release_target.previous(counts)
     written: dict[str, FileInfo] = {}
 
     def fill(sink: Sink) -> None:

@@ -1,29 +1,30 @@
 """Draw many charts in a few worker processes at once, the results in the order asked.
 
 vl-convert draws one chart at a time per process, so drawing threads gain nothing; separate
-processes draw in parallel. ``ChartDrawer`` starts up to ``workers`` processes of
-``publish.chart_worker`` (each about half a second of start-up, paid in parallel), hands each the
-next chart as soon as it is free, and puts every answer back in the position of its job: which
-worker drew which chart never changes the output, so the same specs always give the same bytes.
+processes draw in parallel. ``ChartDrawer`` is the standard library's process pool
+(``concurrent.futures.ProcessPoolExecutor``) of fresh interpreters, each set up once by
+``publish.chart_worker.start`` (the system's fonts hidden, vl-convert loaded: about half a
+second, paid in parallel). Every answer is taken from its own job's future, so which worker drew
+which chart never changes the output: the same specs always give the same bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import multiprocessing
 import os
-import subprocess
-import sys
-import threading
+import tempfile
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from publish import chart_worker
 
 # Two workers: the project's machines have two cores, and more processes than cores only add
 # start-up time and memory (about 80 MB each).
 WORKERS = 2
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class ChartDrawingError(RuntimeError):
@@ -39,107 +40,70 @@ class Job:
     name: str = ""
     scale: float = 2
 
-    def line(self) -> bytes:
-        job = {"spec": self.spec, "locale": self.locale, "scale": self.scale}
-        return json.dumps(job, ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def _start_worker() -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    # The worker imports ``publish`` even where the project is not installed.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    return subprocess.Popen(
-        [sys.executable, "-m", "publish.chart_worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=env,
-    )
-
-
-def _answer(out: IO[bytes], job: Job) -> tuple[bytes, bytes]:
-    header = out.readline().split()
-    if not header:
-        raise ChartDrawingError(f"chart '{job.name}': the drawing process stopped (see above)")
-    if header[0] == b"error":
-        message = out.read(int(header[1])).decode("utf-8", "replace")
-        raise ChartDrawingError(f"chart '{job.name}' could not be drawn: {message}")
-    svg = out.read(int(header[1]))
-    png = out.read(int(header[2]))
-    return svg, png
-
 
 class ChartDrawer:
-    """Up to ``workers`` drawing processes, for as long as the ``with`` block lasts."""
+    """Up to ``workers`` drawing processes, for as long as the ``with`` block lasts.
+
+    Leaving the block, normally or by an exception (a chart that cannot be drawn, the
+    KeyboardInterrupt a stopped Dagster run raises), cancels the charts not started yet, waits
+    for those being drawn (a fraction of a second each) and ends the processes. A worker whose
+    parent is killed outright ends itself (``chart_worker.start``). As with any spawned pool, a
+    script that draws needs the usual ``if __name__ == "__main__":`` guard: each worker imports
+    the script's main module.
+    """
 
     def __init__(self, workers: int = WORKERS) -> None:
         if workers < 1:
             raise ValueError(f"workers={workers}: at least one drawing process is needed")
         self._count = workers
-        self._procs: list[subprocess.Popen[bytes]] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._fonts: tempfile.TemporaryDirectory[str] | None = None
 
     def __enter__(self) -> ChartDrawer:
-        self._procs = [_start_worker() for _ in range(self._count)]
+        # Fresh interpreters, not forks: this process may be a Dagster run with threads of its
+        # own, and may have loaded vl-convert with the system's fonts already.
+        self._fonts = tempfile.TemporaryDirectory(prefix="tasapaino-no-fonts-")
+        self._pool = ProcessPoolExecutor(
+            self._count,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=chart_worker.start,
+            initargs=(chart_worker.font_config(Path(self._fonts.name)),),
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for proc in self._procs:
-            if proc.stdin:
-                with contextlib.suppress(BrokenPipeError):  # a worker that already stopped
-                    proc.stdin.close()
-        for proc in self._procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            if proc.stdout:
-                proc.stdout.close()
-        self._procs = []
-
-    @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in self._procs]
+        try:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            self._pool = None
+            if self._fonts is not None:
+                self._fonts.cleanup()
+                self._fonts = None
 
     def draw(self, jobs: Sequence[Job]) -> list[tuple[bytes, bytes]]:
-        """(SVG, PNG) of every job, in the order of ``jobs``."""
-        if not self._procs:
+        """(SVG, PNG) of every job, in the order of ``jobs``; the first failing job is named."""
+        if self._pool is None:
             raise RuntimeError("ChartDrawer.draw outside its 'with' block")
-        results: list[tuple[bytes, bytes] | None] = [None] * len(jobs)
-        errors: list[tuple[int, BaseException]] = []
-        taken = iter(range(len(jobs)))
-        lock = threading.Lock()
+        futures = [
+            self._pool.submit(chart_worker.draw, job.spec, job.locale, job.scale) for job in jobs
+        ]
+        try:
+            return [_answer(future, job) for future, job in zip(futures, jobs, strict=True)]
+        finally:
+            for future in futures:  # after an error: the rest are not drawn for nothing
+                future.cancel()
 
-        def feed(proc: subprocess.Popen[bytes]) -> None:
-            assert proc.stdin is not None and proc.stdout is not None
-            while True:
-                with lock:
-                    if errors:
-                        return
-                    index = next(taken, None)
-                if index is None:
-                    return
-                try:
-                    proc.stdin.write(jobs[index].line())
-                    proc.stdin.flush()
-                    results[index] = _answer(proc.stdout, jobs[index])
-                except (OSError, ChartDrawingError) as err:
-                    with lock:
-                        errors.append((index, err))
-                    return
 
-        threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in self._procs]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            index, err = min(errors, key=lambda e: e[0])
-            if isinstance(err, ChartDrawingError):
-                raise err
-            raise ChartDrawingError(
-                f"chart '{jobs[index].name}': the drawing process stopped ({err})"
-            ) from err
-        return [r for r in results if r is not None]
+def _answer(future: Future[tuple[bytes, bytes]], job: Job) -> tuple[bytes, bytes]:
+    try:
+        return future.result()
+    except BrokenProcessPool as err:
+        raise ChartDrawingError(f"chart '{job.name}': the drawing process stopped ({err})") from err
+    except Exception as err:  # vl-convert raises ValueError for specs it cannot draw
+        raise ChartDrawingError(
+            f"chart '{job.name}' could not be drawn: {type(err).__name__}: {err}"
+        ) from err
 
 
 def draw_all(jobs: Sequence[Job], workers: int = WORKERS) -> list[tuple[bytes, bytes]]:

@@ -1,11 +1,9 @@
 """A chart-drawing process: Vega-Lite specs in, SVG and PNG (2×) out, one chart at a time.
 
-Started by ``publish.chart_drawing`` as ``python -m publish.chart_worker``. Each job is one line
-of JSON on standard input (``spec``, ``locale``, ``scale``); each answer is a header line on
-standard output, ``ok <svg bytes> <png bytes>`` followed by the SVG and the PNG, or
-``error <bytes>`` followed by the message.
+``publish.chart_drawing`` runs ``start`` once in each process of its pool, then ``draw`` per
+chart.
 
-Why a process of its own, with the system's fonts hidden from it: vl-convert 1.9 opens,
+Why processes of their own, with the system's fonts hidden from them: vl-convert 1.9 opens,
 maps and unmaps the system's font *file* for every letter it measures or draws (about 0.1 ms a
 letter, two thirds of a chart's drawing time), but serves its own built-in copy of Liberation Sans
 from memory. Its font list is read once per process, from the fontconfig file named by
@@ -21,12 +19,13 @@ second, most of it vl-convert's JavaScript engine.
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import os
+import signal
 import sys
-import tempfile
+import threading
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -34,16 +33,46 @@ FONTCONFIG = """<?xml version="1.0"?>
 """
 
 
-def hide_system_fonts(empty_folder: Path) -> None:
-    """Point this process's fontconfig at ``empty_folder`` (which must hold no fonts).
+def font_config(empty_folder: Path) -> Path:
+    """Write, in ``empty_folder`` (which must hold no fonts), a fontconfig file naming only it.
 
-    Call before vl-convert draws anything in this process: it reads the font list once.
     A configuration naming no folder at all would not do: vl-convert then scans the usual
     system font folders instead.
     """
     config = empty_folder / "fonts.conf"
     config.write_text(FONTCONFIG.format(folder=empty_folder), encoding="utf-8")
+    return config
+
+
+def hide_system_fonts(empty_folder: Path) -> None:
+    """Point this process's fontconfig at ``empty_folder`` (which must hold no fonts).
+
+    Call before vl-convert draws anything in this process: it reads the font list once.
+    """
+    os.environ["FONTCONFIG_FILE"] = str(font_config(empty_folder))
+
+
+def start(config: Path) -> None:
+    """Set up a pool process: fonts hidden (``config`` from ``font_config``), vl-convert loaded.
+
+    Descriptor 1 goes to standard error, so that nothing the engine prints can end up in the
+    output of a command whose standard output is data. Ctrl-C reaches the whole process group:
+    the workers ignore it and the parent, which gets it too, ends the pool in order. A parent
+    killed outright cannot do that, so a thread ends this process when the parent is gone.
+    """
     os.environ["FONTCONFIG_FILE"] = str(config)
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    import vl_convert  # noqa: F401  (loaded here, in parallel, not at the first chart)
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def draw(spec: dict[str, Any], locale: dict[str, Any], scale: float) -> tuple[bytes, bytes]:
@@ -56,31 +85,3 @@ def draw(spec: dict[str, Any], locale: dict[str, Any], scale: float) -> tuple[by
 
     svg = vlc.vegalite_to_svg(spec, format_locale=locale)
     return svg.encode("utf-8"), vlc.svg_to_png(svg, scale=scale)
-
-
-def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
-    """Answer each job line until the input closes (the parent is done, or gone)."""
-    for line in jobs:
-        job = json.loads(line)
-        try:
-            svg, png = draw(job["spec"], job["locale"], job["scale"])
-        except Exception as err:  # vl-convert raises ValueError for specs it cannot draw
-            message = f"{type(err).__name__}: {err}".encode()
-            answers.write(b"error %d\n" % len(message) + message)
-        else:
-            answers.write(b"ok %d %d\n" % (len(svg), len(png)) + svg + png)
-        answers.flush()
-
-
-def main() -> None:
-    # The answers get a descriptor of their own and descriptor 1 goes to standard error, so
-    # that nothing the engine prints can end up inside a picture.
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    with tempfile.TemporaryDirectory(prefix="tasapaino-no-fonts-") as folder:
-        hide_system_fonts(Path(folder))
-        serve(sys.stdin.buffer, answers)
-
-
-if __name__ == "__main__":
-    main()

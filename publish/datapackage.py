@@ -13,9 +13,9 @@ import json
 from typing import Any
 
 from assets.contracts import Contract
+from publish.csv_text import EXCEL_TIMESTAMP_FORMAT
 from publish.dataset_metadata import DatasetMeta
 from publish.sinks import FileInfo
-from publish.tables import EXCEL_TIMESTAMP_FORMAT
 
 _TYPES = {"string": "string", "Int64": "integer", "float64": "number", "boolean": "boolean"}
 

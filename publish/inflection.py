@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assets.collect.classifications import load_regions
+from assets.reference.classifications import load_regions
 
 LANGS = ("fi", "sv", "en")
 COUNTRY = "SSS"
@@ -59,10 +59,3 @@ def region_names(code: str, lang: str) -> RegionNames:
     if code == COUNTRY:
         name = {"sv": "hela landet", "en": "Finland as a whole"}[lang]
     return RegionNames(code, lang, name, row[f"{lang}_locative"], "", "")
-
-
-def current_regions() -> list[str]:
-    """The 19 regions of the current division (MK03 Itä-Uusimaa ended in 2010)."""
-    table = load_regions()
-    current = table[table["kind"].eq("region") & table["valid_to"].eq("")]
-    return list(current["code"])

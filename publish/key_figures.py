@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from publish.tables import neutralise_formula
+from publish.csv_text import neutralise_formula
 
 VOCABULARY_FILE = Path(__file__).resolve().parent / "templates" / "vocabulary.yaml"
 FILES = {"fi": "avainluvut.xlsx", "sv": "nyckeltal.xlsx", "en": "key_figures.xlsx"}

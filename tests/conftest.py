@@ -9,7 +9,7 @@ from assets.collect.transcribed import provenance, read_tables, to_counts
 from assets.contracts import SEGREGATION_CHANGE, conform
 from assets.indices.batch import segregation_indices
 from assets.indices.change import segregation_change
-from assets.paths import snapshot_dir
+from assets.reference.paths import snapshot_dir
 from assets.shares.compute import unit_shares
 
 # Fixtures for every test package: browser checks (tests/browser/harness.py) and the prepared

@@ -44,7 +44,7 @@ from assets.collect.outcomes import (
 )
 from assets.collect.tables import StatFinTable, load_statfin_tables, load_vipunen_resources
 from assets.collect.transcribed import TranscribedTable, provenance, read_tables, to_counts
-from pipelines.resources import (
+from assets.resources import (
     CollectionPolicy,
     HandedTables,
     LocalCountsFiles,
@@ -126,7 +126,7 @@ def build_table_asset(entry: Entry) -> AssetsDefinition:
         collection: CollectionPolicy,
     ) -> Iterator[Output | AssetCheckResult]:
         live = statfin.live if isinstance(entry, StatFinTable) else vipunen.live
-        handed = handed_tables.find(entry.id, entry.measure)
+        handed = handed_tables.find(entry.id, entry.measure, snapshot.path() / "recorded")
         outcome = collect_one(
             entry,
             live=live,
@@ -205,7 +205,7 @@ def build_api_counts(entries: list[Entry]) -> AssetsDefinition:
     ) -> Iterator[Output]:
         ordered = [tables[n] for n in names]
         previous = (
-            release_target.previous_counts() if any(o.status == FAILED for o in ordered) else None
+            release_target.latest_counts() if any(o.status == FAILED for o in ordered) else None
         )
         settled = settle(ordered, previous)
         df = api_frame(settled)

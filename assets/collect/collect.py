@@ -66,10 +66,14 @@ def merge_years(previous: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFram
 
 
 def collect_statfin(
-    client: StatFinClient, spec: StatFinTable, store: Path | None = None, full: bool = False
+    client: StatFinClient,
+    spec: StatFinTable,
+    store: Path | None = None,
+    full: bool = False,
+    names_root: Path | None = None,
 ) -> Collected:
     """Live counts of one table: metadata always, data only for years missing from ``store``,
-    all within one table deadline."""
+    all within one table deadline (``names_root``: see ``harmonise.unit_names``)."""
     with client.session.table_budget(spec.id):
         metas = client.fetch_metadata(spec)
         texts = metadata_texts(metas)
@@ -82,14 +86,16 @@ def collect_statfin(
             return Collected(spec.id, spec.measure, previous, list(metas))
         data = client.fetch_data(spec, metas[0], needed, texts=texts)
     exchanges = [*metas, *data]
-    merged = merge_years(previous, statfin_counts(spec, exchanges))
+    merged = merge_years(previous, statfin_counts(spec, exchanges, names_root))
     _write_store(store, spec.key, merged)
     return Collected(spec.id, spec.measure, merged, exchanges, [int(y) for y in needed])
 
 
-def collect_vipunen(client: VipunenClient, spec: VipunenResource) -> Collected:
+def collect_vipunen(
+    client: VipunenClient, spec: VipunenResource, names_root: Path | None = None
+) -> Collected:
     exchanges = client.fetch_resource(spec)
-    return Collected(spec.id, spec.measure, vipunen_counts(spec, exchanges), exchanges)
+    return Collected(spec.id, spec.measure, vipunen_counts(spec, exchanges, names_root), exchanges)
 
 
 def record(root: Path, collected: Sequence[Collected], service: Sequence[Exchange] = ()) -> None:
@@ -112,12 +118,12 @@ def replay(
         directory = exchange_dir(root, "statfin", spec.id, spec.measure)
         if directory.is_dir():
             exchanges = read_exchanges(directory)
-            out.append(Collected(spec.id, spec.measure, statfin_counts(spec, exchanges)))
+            out.append(Collected(spec.id, spec.measure, statfin_counts(spec, exchanges, root)))
     for res in vipunen:
         directory = exchange_dir(root, "vipunen", res.resource, res.measure)
         if directory.is_dir():
             out.append(
-                Collected(res.id, res.measure, vipunen_counts(res, read_exchanges(directory)))
+                Collected(res.id, res.measure, vipunen_counts(res, read_exchanges(directory), root))
             )
     return out
 

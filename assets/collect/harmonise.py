@@ -14,12 +14,11 @@ import itertools
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from assets.collect.classification_service import recorded_names
-from assets.collect.classifications import code_level, is_total_code, load_classification
-from assets.collect.classifications import load_regions as _load_regions
 from assets.collect.http import Exchange, SourceError
 from assets.collect.jsonstat import parse_jsonstat2
 from assets.collect.statfin import (
@@ -31,7 +30,8 @@ from assets.collect.statfin import (
 )
 from assets.collect.tables import StatFinTable, VipunenResource
 from assets.contracts import COUNTS, conform
-from assets.paths import snapshot_dir
+from assets.reference.classifications import code_level, is_total_code, load_classification
+from assets.reference.classifications import load_regions as _load_regions
 
 SEXES = {"1": "men", "2": "women"}
 _LEADING_CODE = re.compile(r"^\s*[0-9A-Z.]+\s+")
@@ -91,23 +91,30 @@ def _shipped(classification: str) -> pd.DataFrame:
 
 
 @functools.cache
-def _service(classification: str) -> pd.DataFrame:
-    """Names recorded from the classification service by ``snapshot refresh``, if any."""
-    items = recorded_names(snapshot_dir() / "recorded", classification)
+def _service(names_root: Path | None, classification: str) -> pd.DataFrame:
+    """Names recorded from the classification service by ``snapshot refresh`` under
+    ``names_root`` (the recorded snapshot of the run), if any."""
+    items = None if names_root is None else recorded_names(names_root, classification)
     if items is None:
         return pd.DataFrame(columns=["name_fi", "name_sv", "name_en"])
     return items.drop_duplicates("code").set_index("code")
 
 
 def unit_names(
-    classification: str, codes: Sequence[str], table_labels: dict[str, dict[str, str]]
+    classification: str,
+    codes: Sequence[str],
+    table_labels: dict[str, dict[str, str]],
+    names_root: Path | None = None,
 ) -> pd.DataFrame:
     """fi/sv/en names per code: the shipped classification first, then the names recorded from
-    the classification service, then the table's own texts.
+    the classification service under ``names_root``, then the table's own texts.
 
+    ``names_root`` is the recorded snapshot the caller reads (the ``snapshot`` resource's
+    ``recorded/``), passed in rather than looked up here, so that a run replaying another
+    snapshot names its units from that snapshot too; None: no recorded names.
     StatFin's level-5 placeholders (``2512.``) take the name of the group they repeat.
     """
-    lists = [_shipped(classification), _service(classification)]
+    lists = [_shipped(classification), _service(names_root, classification)]
     rows = []
     for code in codes:
         row = {"unit_code": code}
@@ -124,8 +131,11 @@ def unit_names(
     return pd.DataFrame(rows)
 
 
-def statfin_counts(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.DataFrame:
-    """``counts`` rows of one configured StatFin table and measure."""
+def statfin_counts(
+    spec: StatFinTable, exchanges: Sequence[Exchange], names_root: Path | None = None
+) -> pd.DataFrame:
+    """``counts`` rows of one configured StatFin table and measure (``names_root``: see
+    ``unit_names``)."""
     metadata = _metadata(spec, exchanges)
     variables = metadata.get("fi") or next(iter(metadata.values()))
     frame = statfin_frame(spec, exchanges)
@@ -171,7 +181,7 @@ def statfin_counts(spec: StatFinTable, exchanges: Sequence[Exchange]) -> pd.Data
         lang: {c: t for v in vs if v.code == unit for c, t in v.labels().items()}
         for lang, vs in metadata.items()
     }
-    names = unit_names(spec.classification, sorted(df["unit_code"].unique()), labels)
+    names = unit_names(spec.classification, sorted(df["unit_code"].unique()), labels, names_root)
     df = df.merge(names, on="unit_code", how="left")
     df["region_name_fi"] = _region_names(df["region_code"], df["region_label"])
     df["derivation"] = _total_flags(df, totals)
@@ -234,8 +244,11 @@ def _maakunta_code(code: str) -> str:
     return f"MK{int(code):02d}" if code.isdigit() and len(code) <= 2 else code
 
 
-def vipunen_counts(spec: VipunenResource, exchanges: Sequence[Exchange]) -> pd.DataFrame:
-    """``counts`` rows of one Vipunen resource: records summed to region × year × unit × sex.
+def vipunen_counts(
+    spec: VipunenResource, exchanges: Sequence[Exchange], names_root: Path | None = None
+) -> pd.DataFrame:
+    """``counts`` rows of one Vipunen resource: records summed to region × year × unit × sex
+    (``names_root``: see ``unit_names``).
 
     Vipunen rows are finer than ``counts`` (e.g. per institution), so counts are summed; a
     group containing a suppressed record (a non-numeric count such as ``1-4``) is null with
@@ -273,7 +286,7 @@ def vipunen_counts(spec: VipunenResource, exchanges: Sequence[Exchange]) -> pd.D
     out["status"] = grouped["mark"].agg(lambda m: ";".join(sorted({x for x in m if x})))
     out.loc[out["status"].ne(""), "count"] = pd.NA
     out = out.reset_index()
-    names = unit_names(spec.classification, sorted(out["unit_code"].unique()), {})
+    names = unit_names(spec.classification, sorted(out["unit_code"].unique()), {}, names_root)
     out = out.merge(names, on="unit_code", how="left")
     updated = str(raw[f["updated"]].max()) if "updated" in f and f["updated"] in raw else None
     out = out.assign(

@@ -192,8 +192,3 @@ def _status(raw: Any, n_cells: int, table: str) -> np.ndarray:
                 raise JsonStatError(f"{table}: status position {i} outside {n_cells} cells")
             out[i] = mark or ""
     return out
-
-
-def dataset_updated(payload: bytes | str | Mapping[str, Any], *, table: str) -> str:
-    """The dataset's ``updated`` time as sent (ISO 8601), '' when absent."""
-    return str(load_payload(payload, table=table).get("updated") or "")

@@ -133,9 +133,11 @@ def collect_one(
     if live:
         try:
             if isinstance(entry, StatFinTable):
-                got = collect_statfin(_need(statfin_client)(), entry, store, full_refresh)
+                got = collect_statfin(
+                    _need(statfin_client)(), entry, store, full_refresh, recorded_root
+                )
             else:
-                got = collect_vipunen(_need(vipunen_client)(), entry)
+                got = collect_vipunen(_need(vipunen_client)(), entry, recorded_root)
         except SourceError as exc:
             error = str(exc)
             return TableOutcome(
@@ -156,9 +158,9 @@ def collect_one(
         return TableOutcome(source, entry.id, entry.measure, NOT_RECORDED)
     exchanges = read_exchanges(directory)
     if isinstance(entry, StatFinTable):
-        rows = statfin_counts(entry, exchanges)
+        rows = statfin_counts(entry, exchanges, recorded_root)
     else:
-        rows = vipunen_counts(entry, exchanges)
+        rows = vipunen_counts(entry, exchanges, recorded_root)
     return TableOutcome(source, entry.id, entry.measure, RECORDED, rows)
 
 

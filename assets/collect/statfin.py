@@ -26,7 +26,6 @@ from typing import Any
 
 import httpx
 
-from assets.collect.classifications import code_level, is_total_code
 from assets.collect.http import (
     ApiSession,
     Clock,
@@ -41,6 +40,7 @@ from assets.collect.http import (
 )
 from assets.collect.jsonstat import decode_json, load_payload, parse_jsonstat2
 from assets.collect.tables import StatFinTable
+from assets.reference.classifications import code_level, is_total_code
 
 DEFAULT_URL = "https://pxdata.stat.fi/PxWeb/api/v1"
 URL_ENV = "TASAPAINO_STATFIN_URL"

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from assets.paths import data_dir
+from assets.reference.paths import data_dir
 
 DIMENSIONS = ("occupation", "field_of_education")
 

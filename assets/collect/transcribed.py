@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from assets.collect.classifications import load_classification, load_regions
 from assets.contracts import COUNTS, conform
+from assets.reference.classifications import load_classification, load_regions
 
 SOURCE = "transcribed"
 PAGE_ID = re.compile(r"[a-z]+_\d{4}_[0-9_-]+_t(?:au|ie)_\d{3}(?:_[a-z]{2})?")

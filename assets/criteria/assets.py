@@ -18,12 +18,12 @@ from dagster import (
     asset,
 )
 
-from assets.collect.classifications import load_regions
 from assets.criteria.catalogue import catalogue_table, catalogue_versions, load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs, Settings
 from assets.criteria.responses import default_responses_dir, read_responses
 from assets.criteria.self_assessment import SuppressionRule, disclosure_problems, summarise
+from assets.reference.classifications import load_regions
 
 GROUP = "criteria"
 

@@ -21,7 +21,7 @@ import yaml
 from assets.contracts import CRITERIA_CATALOGUE, conform
 from assets.criteria.metrics import METRICS
 from assets.criteria.rules import Interval, describe, first_gap, first_overlap, threshold_form
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 SCHEMA_PATH = Path(__file__).resolve().parent / "catalogue.schema.json"

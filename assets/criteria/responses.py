@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from assets.paths import data_dir
+from assets.reference.paths import data_dir
 
 ORGANISATIONS_FILE = "organisations.csv"
 REQUIRED = ("organisation", "date", "criterion_id", "score")

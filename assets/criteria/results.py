@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from assets.keys import TABLE_KEY
+from assets.reference.keys import TABLE_KEY
 
 MET, NOT_MET, INSUFFICIENT = "met", "not_met", "insufficient_data"
 

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import unknown_units
 from assets.criteria.inputs import Inputs, Settings
 from assets.criteria.results import (
     RESULT_COLUMNS,
@@ -22,6 +21,7 @@ from assets.criteria.results import (
     unit_subject,
 )
 from assets.criteria.rules import Interval, describe, ratio_in
+from assets.reference.classifications import unknown_units
 
 
 def women_share(

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import unknown_units
 from assets.criteria.inputs import Inputs, Settings
 from assets.criteria.mappings import Mapping, load_mapping
 from assets.criteria.results import (
@@ -29,6 +28,7 @@ from assets.criteria.results import (
     unit_subject,
 )
 from assets.criteria.rules import Interval, compare, describe, ratio_in
+from assets.reference.classifications import unknown_units
 
 SERIES_KEY = ["dimension", "classification", "level", "measure", "region_code", "unit_code"]
 

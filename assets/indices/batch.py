@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assets.indices import allocator, bootstrap, decompose, expected, multigroup, twogroup
-from assets.keys import TABLE_KEY as UNIT_TABLE_KEY
+from assets.reference.keys import TABLE_KEY as UNIT_TABLE_KEY
 
 if TYPE_CHECKING:  # pandas only for the dataset: `tasapaino indices` never imports it
     import pandas as pd

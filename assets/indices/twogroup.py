@@ -263,13 +263,6 @@ def _class_codes(w: np.ndarray, m: np.ndarray, b: ClassBounds) -> np.ndarray:
     return code
 
 
-def class_shares(women: ArrayLike, men: ArrayLike, bounds: ClassBounds | None = None) -> np.ndarray:
-    """Share of persons in each of the five classes (last axis in ``CLASS_ORDER``)."""
-    w, m = as_counts(women, men)
-    values, _ = _compute(w, m, bounds=bounds, names=CLASS_SHARE_NAMES)
-    return np.stack([values[n] for n in CLASS_SHARE_NAMES], axis=-1)
-
-
 def local_dissimilarity(women: ArrayLike, men: ArrayLike) -> np.ndarray:
     """Each unit's term of D, ½ |w_j/W − m_j/M|; the terms sum to D."""
     w, m = as_counts(women, men)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import unknown_units
 from assets.contracts import UNIT_SHARES, conform
-from assets.keys import TABLE_KEY as UNIT_TABLE_KEY
+from assets.reference.classifications import unknown_units
+from assets.reference.keys import TABLE_KEY as UNIT_TABLE_KEY
 from assets.shares.classes import ClassBounds, classify
 
 TABLE_KEY = ["source", "source_table", *UNIT_TABLE_KEY]

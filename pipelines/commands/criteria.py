@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assets.collect.classifications import load_regions
 from assets.criteria.catalogue import CATALOGUE_DIR, CatalogueError, load_catalogue
 from assets.criteria.mappings import MappingError
 from assets.criteria.responses import ResponsesError, default_responses_dir, read_responses
 from assets.criteria.self_assessment import SuppressionRule, summarise
+from assets.reference.classifications import load_regions
 from pipelines.commands import UsageError
 
 

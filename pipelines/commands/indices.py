@@ -10,7 +10,8 @@ null; why is written to stderr as ``note:`` lines, so that stdout stays machine-
 
 pandas is not imported on the usual path (it alone takes about a second to import, and this
 command is timed as a whole process); only rare inputs (a --by column of floats, a count column
-that is not numeric) import it where they need it. pyarrow imports pandas too, whenever it
+that is not numeric) and ``--format csv`` (written by the release's CSV writer) import it where
+they need it. pyarrow imports pandas too, whenever it
 converts between Arrow and numpy (``to_numpy``, ``pa.array``), so columns cross by their buffers
 (``_numbers``, ``_arrow_array``).
 """
@@ -431,7 +432,7 @@ def write(out: Columns, keys: list[str], fmt: str, by: list[str], target: Path |
     """JSON object (no --by), JSON lines, CSV or Parquet, to ``target`` or stdout.
 
     The bytes are those pandas wrote before (``to_parquet``, ``to_csv``, records), without
-    importing pandas: see ``_arrow_table`` and ``_csv_text``.
+    importing pandas except for CSV: see ``_arrow_table`` and ``_csv_text``.
     """
     if fmt == "parquet":
         if target is None:
@@ -518,22 +519,27 @@ def _arrow_array(column: np.ndarray) -> pa.Array:
 
 
 def _csv_text(out: Columns) -> str:
-    """CSV as ``to_csv(index=False, na_rep="")`` wrote it: numbers via numpy's ``str`` (its
-    shortest round-trip form), NaN as an empty cell, labels through the csv module."""
-    columns = []
+    """CSV as ``to_csv(index=False, na_rep="")`` wrote it, LF line ends, through the release's
+    writer (``publish.csv_text``): NaN as an empty cell, labels as the csv module wrote them.
+
+    Only this format imports pandas (pyarrow's scalars do): JSON, Parquet and ``--help`` stay
+    without it.
+    """
+    from publish.csv_text import Dialect, write_table
+
+    arrays = []
     for column in out.values():
-        if column.dtype.kind == "O":
-            columns.append(["" if v is None else v for v in _with_nulls(column)])
-        else:
-            text = column.astype(str).astype(object)
-            if column.dtype.kind == "f":
-                text[np.isnan(column)] = ""
-            columns.append(text.tolist())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(out))
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue()
+        array = _arrow_array(column)
+        if column.dtype.kind == "O" and not (
+            pa.types.is_string(array.type) or pa.types.is_int64(array.type)
+        ):
+            # Rare labels (floats, dates, flags) as text, as the csv module wrote them: str().
+            array = _arrow_array(np.array([str(v) for v in column.tolist()], dtype=object))
+        arrays.append(array)
+    buffer = io.BytesIO()
+    lines = Dialect(",", ".", bom=False, line_end="\n")
+    write_table(pa.Table.from_arrays(arrays, list(out)), buffer, lines)
+    return buffer.getvalue().decode("utf-8")
 
 
 def _plain(v: object) -> object:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 from pipelines.commands import UsageError
 from publish.release import latest_id, release_root
 
@@ -42,6 +42,7 @@ def handle(args: argparse.Namespace) -> int:
     ensure_dagster_home()
     from dagster import DagsterInstance
 
+    from pipelines import run_history
     from pipelines.definitions import defs
     from publish.lock import LockBusy, release_lock
 
@@ -71,6 +72,7 @@ def handle(args: argparse.Namespace) -> int:
         run_config["resources"]["release_target"]["config"]["public_url"] = public_url
     job = defs.resolve_job_def("release_job")
     run_id = str(uuid.uuid4())
+    run_history.install()
     try:
         with (
             release_lock(out, run_id=run_id, wait=args.wait, note=_say),
@@ -89,6 +91,8 @@ def handle(args: argparse.Namespace) -> int:
     except LockBusy as exc:
         _say(str(exc))
         return 1
+    finally:
+        run_history.uninstall()
     if not result.success:
         for line in failure_report(result):
             _say(line)

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assets.paths import snapshot_dir
+from assets.reference.paths import snapshot_dir
 from pipelines.commands import UsageError
 
 
@@ -49,14 +49,14 @@ def refresh(args: argparse.Namespace) -> int:
     )
     try:
         for spec in tables:
-            item = collect_statfin(client, spec, store=None, full=True)
+            item = collect_statfin(client, spec, store=None, full=True, names_root=root)
             record(root, [item])
             print(f"recorded statfin {spec.id} {spec.measure}: {len(item.counts)} rows")
         if service:
             write_exchanges(root / "statfin" / "_service", service)
         vclient = VipunenClient()
         for res in resources:
-            item = collect_vipunen(vclient, res)
+            item = collect_vipunen(vclient, res, names_root=root)
             record(root, [item])
             print(f"recorded {res.id} {res.measure}: {len(item.counts)} rows")
         if not args.only:

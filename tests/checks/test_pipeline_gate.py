@@ -21,7 +21,7 @@ import pytest
 from dagster import DagsterInstance
 
 from assets.collect.recorded import exchange_dir, write_exchanges
-from assets.paths import snapshot_dir
+from assets.reference.paths import snapshot_dir
 from pipelines.definitions import defs
 from tests.checks.corpus import CORPUS, TARGET, manifest
 from tests.collect.fixtures import regional_exchanges, spec_115s

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from assets.paths import data_dir
+from assets.reference.paths import data_dir
 from tests.collect.pxweb_mock import ROOT, PxWebMock, table_12br, table_115q, table_115s
 from tests.collect.test_vipunen_client import VipunenMock
 
@@ -159,7 +159,7 @@ def start(tmp_path: Path, monkeypatch, *, years: int = 14, vipunen: bool = True)
 def collect_resources(tmp_path: Path, *, statfin_live=True, vipunen_live=True, snapshot="") -> dict:
     """The resources the collect assets need, live or offline, with a throwaway archive and
     release root under ``tmp_path``."""
-    from pipelines.resources import (
+    from assets.resources import (
         CollectionPolicy,
         HandedTables,
         LocalCountsFiles,

@@ -82,7 +82,7 @@ def test_an_absurd_retry_after_is_reported_at_once(services):
     start = time.monotonic()
     with pytest.raises(SourceError) as err:
         fetch(services)
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < 20  # not the 30 s this run would wait (loaded CI)
     text = one_line(err)
     assert "asks to wait 99999 s (HTTP 429 Retry-After)" in text
     assert "more than the 30 s this run waits" in text

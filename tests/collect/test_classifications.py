@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assets.collect.classifications import ancestor_code, code_level, load_classification
+from assets.reference.classifications import ancestor_code, code_level, load_classification
 
 
 @pytest.mark.parametrize("name", ["ammatti_2010", "koulutusala_2016"])

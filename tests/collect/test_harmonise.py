@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from assets.collect.classifications import aggregate_to_level, ancestor_code, code_level
+from assets.reference.classifications import aggregate_to_level, ancestor_code, code_level
 from tests.collect.fixtures import regional_counts
 
 
@@ -145,3 +145,59 @@ def test_an_unknown_sex_code_stops_collect():
 
     with pytest.raises(SourceError, match=r"sex code\(s\) 3 are neither men \(1\), women \(2\)"):
         _edited_115s(rename_total)
+
+
+def _record_service_names(root, code: str, names: dict[str, str]) -> None:
+    """A classification-service recording of one ammatti_2010 item, as ``snapshot refresh``
+    writes it under ``<recorded>/classifications/``."""
+    import json
+
+    from assets.collect.classification_service import SERVICE_IDS
+    from assets.collect.http import Exchange
+    from assets.collect.recorded import write_exchanges
+
+    service_id = SERVICE_IDS["ammatti_2010"]
+    write_exchanges(
+        root / "classifications" / service_id / "items",
+        [
+            Exchange(
+                source="classifications",
+                table=service_id,
+                kind=f"items-{lang}",
+                method="GET",
+                url="https://example.invalid/items",
+                request_body=None,
+                status=200,
+                body=json.dumps(
+                    [
+                        {
+                            "code": code,
+                            "level": 3,
+                            "classificationItemNames": [{"lang": lang, "name": name}],
+                        }
+                    ]
+                ).encode(),
+                retrieved_at="2026-01-01T00:00:00Z",
+            )
+            for lang, name in names.items()
+        ],
+    )
+
+
+def test_service_names_come_from_the_snapshot_the_caller_names(tmp_path):
+    """The recorded classification-service names are read from the directory the caller passes
+    (the run's ``snapshot`` resource), not from the bundled snapshot."""
+    from assets.collect.harmonise import unit_names
+
+    code = "7119"  # not in the shipped list
+    names = {"fi": "Muut rakentajat", "sv": "Andra byggarbetare", "en": "Other builders"}
+    _record_service_names(tmp_path / "one", code, names)
+    labels = {"fi": {code: "7119 Taulukon oma teksti"}}
+    given = unit_names("ammatti_2010", [code], labels, tmp_path / "one")
+    assert given.loc[0, "unit_name_fi"] == "Muut rakentajat"
+    assert given.loc[0, "unit_name_en"] == "Other builders"
+    elsewhere = unit_names("ammatti_2010", [code], labels, tmp_path / "other")
+    assert elsewhere.loc[0, "unit_name_fi"] == "Taulukon oma teksti"
+    assert unit_names("ammatti_2010", [code], labels).loc[0, "unit_name_fi"] == (
+        "Taulukon oma teksti"
+    )

@@ -12,8 +12,8 @@ from dagster import materialize
 
 from assets.collect.assets import collect_assets, counts, source_catalog, transcribed_tables
 from assets.collect.tables import load_statfin_tables, load_vipunen_resources
-from assets.paths import data_dir
-from pipelines.resources import CollectionPolicy
+from assets.reference.paths import data_dir
+from assets.resources import CollectionPolicy
 from tests.collect import live_services
 from tests.collect.fixtures import VIPUNEN_FIXTURES
 

@@ -7,7 +7,7 @@ import pytest
 
 from assets.collect.transcribed import SnapshotError, read_tables
 from assets.contracts import COUNTS
-from assets.paths import snapshot_dir
+from assets.reference.paths import snapshot_dir
 
 
 def total(counts, measure, sex=None, region="SSS", year=None, exclude=()):

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from dagster import build_asset_context
 
-from assets.collect.classifications import load_regions
 from assets.contracts import SELF_ASSESSMENT_SUMMARY
 from assets.criteria.assets import SelfAssessmentConfig, self_assessment_summary
 from assets.criteria.engine import apply_set
 from assets.criteria.inputs import Inputs
 from assets.criteria.responses import ResponsesError, default_responses_dir, read_responses
 from assets.criteria.self_assessment import SuppressionRule, disclosure_problems, summarise
+from assets.reference.classifications import load_regions
 from tests.criteria.conftest import SYNTHETIC_RESPONSES, no_indices, set_of, synthetic_units
 
 

@@ -1,5 +1,6 @@
 """``tasapaino indices``: exact JSON keys, nulls, --within, --by, formats and one-line errors."""
 
+import csv
 import io
 import json
 import subprocess
@@ -207,3 +208,31 @@ def test_row_order_does_not_matter(tmp_path, capsys):
     got = pd.read_csv(io.StringIO(shuffled_out))
     expected = pd.read_csv(io.StringIO(sorted_out))
     pd.testing.assert_frame_equal(got, expected, rtol=1e-12)
+
+
+def test_csv_is_what_the_csv_module_writes_of_the_json_lines(tmp_path, capsys):
+    # Labels that need quoting, a number label and undefined (empty) values: the release's CSV
+    # writer, which writes this format, must give the bytes the csv module gives (LF line ends,
+    # shortest float repr, NaN as an empty cell).
+    labels = ['Pohjois-Pohjanmaa, "POP"', "rivi\nrivi", "tavallinen", "ä ö"]
+    rows = [
+        {"lab": lab, "year": 2000 + y, "unit": u, "group": g, "count": (u + 1) * (y + 2) % 7}
+        for lab in labels
+        for y in range(2)
+        for u in range(3)
+        for g in ("women", "men")
+    ]
+    path = tmp_path / "labels.parquet"
+    pd.DataFrame(rows).to_parquet(path, index=False)
+    argv = ["--input", str(path), "--by", "lab,year"]
+    code, text, _ = run(capsys, *argv, "--format", "csv")
+    assert code == 0
+    _, lines, _ = run(capsys, *argv, "--format", "json")
+    records = [json.loads(line) for line in lines.splitlines()]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(["lab", "year", *KEYS])
+    for record in records:
+        writer.writerow(["" if record[k] is None else record[k] for k in ["lab", "year", *KEYS]])
+    assert text == expected.getvalue()
+    assert '"Pohjois-Pohjanmaa, ""POP"""' in text and '"rivi\nrivi"' in text

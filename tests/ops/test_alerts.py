@@ -12,7 +12,7 @@ import shutil
 import pytest
 from dagster import DagsterEventType, DagsterInstance, build_run_status_sensor_context
 
-from assets.paths import snapshot_dir
+from assets.reference.paths import snapshot_dir
 from pipelines.alerts import (
     Alert,
     AlertConfigError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
 

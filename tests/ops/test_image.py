@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 from tests.ops.conftest import free_port
 
 DOCKERFILE = PROJECT_ROOT / "deploy" / "Dockerfile"

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 from tests.ops.conftest import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.object_store]

@@ -26,7 +26,7 @@ from dagster._core.scheduler.instigation import (
     SensorInstigatorData,
 )
 
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 from tests.ops.throwaway_postgres import PostgresUnavailable, ThrowawayPostgres
 
 pytestmark = pytest.mark.timeout(240)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from assets.collect.tables import load_statfin_tables
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 from tests.ops.conftest import free_port
 from tests.ops.services import Service, graphql, wait_http, wait_tcp
 

@@ -1,8 +1,8 @@
 """`tasapaino run` refuses bad arguments before any work: one line, exit code 2, quickly.
 
 Each case runs the real command in a child process in which Dagster cannot be imported, so a
-refusal that came after the pipeline started could not pass; the wall time of the whole
-process (interpreter start-up included) must stay under 5 s.
+refusal that came after the pipeline started could not pass. (How fast a refusal is, is a
+benchmark's business, not a test's: wall-clock limits fail on a loaded machine.)
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +28,6 @@ HEADER = (
 
 
 def _refused(args: list[str], env: dict[str, str] | None = None) -> str:
-    start = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", NO_DAGSTER, "run", *args],
         cwd=PROJECT_ROOT,
@@ -38,11 +36,9 @@ def _refused(args: list[str], env: dict[str, str] | None = None) -> str:
         timeout=60,
         env={**os.environ, **(env or {})},
     )
-    elapsed = time.monotonic() - start
     assert done.returncode == 2, done.stderr
     assert done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("tasapaino run: ")
-    assert elapsed < 5, f"refused after {elapsed:.1f} s"
     return done.stderr
 
 

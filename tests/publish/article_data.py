@@ -15,7 +15,6 @@ import itertools
 import pandas as pd
 import pytest
 
-from assets.collect.classifications import load_regions
 from assets.contracts import COUNTS, SEGREGATION_CHANGE, conform
 from assets.criteria.catalogue import load_catalogue
 from assets.criteria.engine import apply_catalogue
@@ -23,6 +22,7 @@ from assets.criteria.inputs import Inputs
 from assets.criteria.self_assessment import summarise
 from assets.indices.batch import segregation_indices
 from assets.indices.change import segregation_change
+from assets.reference.classifications import load_regions
 from assets.shares.compute import unit_shares
 from publish.articles import PublishedData, build_articles
 

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assets.paths import PROJECT_ROOT
+from assets.reference.paths import PROJECT_ROOT
 from publish.charts import LOCALES
 
 FONTS = Path("/usr/share/fonts/truetype/liberation")

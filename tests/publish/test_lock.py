@@ -46,7 +46,7 @@ def test_a_second_holder_fails_at_once_naming_the_first(tmp_path):
         start = time.monotonic()
         with pytest.raises(LockBusy) as caught, release_lock(tmp_path):
             pass
-        assert time.monotonic() - start < 1
+        assert time.monotonic() - start < 10  # not the 30 s the holder keeps it (loaded CI)
         message = str(caught.value)
         assert f"pid {proc.pid} on {socket.gethostname()}, run holder-run" in message
         assert "add --wait" in message and "\n" not in message

@@ -11,8 +11,9 @@ import pytest
 
 from pipelines.cli import main
 from publish import bundle, codelists, key_figures
+from publish.csv_text import neutralise_formula
 from publish.release import write_release
-from publish.tables import neutralise_formula, to_csv_bytes, to_excel_csv_bytes
+from publish.tables import to_csv_bytes, to_excel_csv_bytes
 from tests.publish.release_fixtures import RUN_DATE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

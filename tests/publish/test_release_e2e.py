@@ -19,8 +19,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from assets.reference.version import code_version
 from pipelines.cli import main
-from pipelines.resources import code_version
 from tests.browser.harness import check_page, serve_directory
 
 pytestmark = pytest.mark.slow

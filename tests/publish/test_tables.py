@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assets.contracts import Column, Contract, conform
-from publish import tables
+from publish import csv_text, tables
+from publish.csv_text import neutralise_formula
 from publish.tables import (
-    neutralise_formula,
     to_csv_bytes,
     to_excel_csv_bytes,
     to_parquet_bytes,
@@ -212,7 +212,7 @@ def test_chunks_give_the_same_csv_and_parquet_row_groups_of_the_chunk_size(monke
     df = _frame(20)
     whole = (to_csv_bytes(df), to_excel_csv_bytes(df))
     monkeypatch.setattr(tables, "CHUNK_ROWS", 6)
-    monkeypatch.setattr(tables, "TEXT_ROWS", 4)
+    monkeypatch.setattr(csv_text, "TEXT_ROWS", 4)
     assert (to_csv_bytes(df), to_excel_csv_bytes(df)) == whole
     data = to_parquet_bytes(df, TINY, codes=("region_code",))
     meta = pq.ParquetFile(io.BytesIO(data)).metadata

@@ -54,9 +54,14 @@ class HandedTable:
 
 
 def read_table_file(
-    path: Path, statfin: Sequence[StatFinTable], vipunen: Sequence[VipunenResource]
+    path: Path,
+    statfin: Sequence[StatFinTable],
+    vipunen: Sequence[VipunenResource],
+    names_root: Path | None = None,
 ) -> list[HandedTable]:
-    """Every configured pair the file can satisfy, or one line saying why it serves none."""
+    """Every configured pair the file can satisfy, or one line saying why it serves none
+    (``names_root``: the recorded snapshot whose service names complete the shipped lists, see
+    ``harmonise.unit_names``)."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -87,7 +92,7 @@ def read_table_file(
                 f"{name}: an Excel file is read only as a Vipunen export, and its columns are "
                 "not a configured Vipunen resource's; download a StatFin table as PX or CSV"
             )
-        return _vipunen(rows, vipunen, name, retrieved_at, note, sha256, "vipunen-xlsx")
+        return _vipunen(rows, vipunen, name, retrieved_at, note, sha256, "vipunen-xlsx", names_root)
     if looks_like_px(data):
         cube = parse_px(decode_px(data, name), name)
     else:
@@ -102,12 +107,14 @@ def read_table_file(
             )
         rows = csv_rows(data, name)
         if looks_like_vipunen(rows, vipunen):
-            return _vipunen(rows, vipunen, name, retrieved_at, note, sha256, "vipunen-csv")
+            return _vipunen(
+                rows, vipunen, name, retrieved_at, note, sha256, "vipunen-csv", names_root
+            )
         cube = parse_statfin_csv(text, name)
 
     out = []
     for match in match_tables(cube, statfin, name, retrieved_at):
-        counts = harmonised(match, name)
+        counts = harmonised(match, name, names_root)
         if counts.empty:
             raise TableFileError(
                 f"{name}: {match.spec.id} {match.spec.measure} gives no counts at the "
@@ -137,6 +144,7 @@ def _vipunen(
     note: str,
     sha256: str,
     file_format: str,
+    names_root: Path | None,
 ) -> list[HandedTable]:
     return [
         HandedTable(
@@ -149,7 +157,7 @@ def _vipunen(
             title=spec.title,
             file_format=file_format,
         )
-        for spec, counts in vipunen_tables(rows, vipunen, name, retrieved_at)
+        for spec, counts in vipunen_tables(rows, vipunen, name, retrieved_at, names_root)
     ]
 
 

@@ -22,9 +22,9 @@ from functools import cache
 
 import numpy as np
 
-from assets.collect.classifications import load_regions
 from assets.collect.table_files.cube import Cube, Dim, TableFileError
 from assets.collect.table_files.px import MARKS, px_time
+from assets.reference.classifications import load_regions
 
 # Header texts → (configured variable name, language).
 HEADERS = {

@@ -20,16 +20,17 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from assets.collect.classifications import code_level, is_total_code, load_classification
 from assets.collect.harmonise import statfin_counts
 from assets.collect.http import Exchange, SourceError
 from assets.collect.statfin import Variable, find_variable, match_value, variable_name
 from assets.collect.table_files.cube import Cube, Dim, TableFileError
 from assets.collect.tables import StatFinTable
+from assets.reference.classifications import code_level, is_total_code, load_classification
 
 # Variable texts StatFin uses for the configured names, in Finnish, Swedish and English; used
 # only when no variable code carries the name (a CSV export, an old PX file without codes).
@@ -449,9 +450,9 @@ def _updated_for(cube: Cube, plan: dict, spec: StatFinTable) -> str:
     return cube.updated.get("") or max(cube.updated.values())
 
 
-def harmonised(match: Match, name: str) -> pd.DataFrame:
+def harmonised(match: Match, name: str, names_root: Path | None = None) -> pd.DataFrame:
     """``statfin_counts`` of a match; its one-line errors are named after the file."""
     try:
-        return statfin_counts(match.spec, match.exchanges)
+        return statfin_counts(match.spec, match.exchanges, names_root)
     except SourceError as exc:
         raise TableFileError(f"{name}: {exc}") from None

@@ -18,6 +18,7 @@ import json
 import re
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -110,8 +111,10 @@ def vipunen_tables(
     vipunen: Sequence[VipunenResource],
     name: str,
     retrieved_at: str,
+    names_root: Path | None = None,
 ) -> list[tuple[VipunenResource, pd.DataFrame]]:
-    """(resource, counts) for the configured resource whose fields the export has."""
+    """(resource, counts) for the configured resource whose fields the export has
+    (``names_root``: see ``harmonise.unit_names``)."""
     found = [(r, i) for r in vipunen if (i := _header(rows, r)) is not None]
     if not found:
         fields = ", ".join(f"{r.resource}: {', '.join(r.fields.values())}" for r in vipunen)
@@ -163,6 +166,6 @@ def vipunen_tables(
         retrieved_at=retrieved_at,
     )
     try:
-        return [(spec, vipunen_counts(used, [exchange]))]
+        return [(spec, vipunen_counts(used, [exchange], names_root))]
     except (SourceError, ValueError) as exc:
         raise TableFileError(f"{name}: {exc}") from None

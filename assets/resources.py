@@ -1,10 +1,14 @@
-"""Typed Dagster resources: where data come from and where releases go."""
+"""Typed Dagster resources: where data come from and where releases go.
+
+The resources layer: below the Dagster asset and check modules of every stage (assets/*/assets.py,
+checks/, publish/assets.py), which import it; above the pure modules, which it may call (the
+clients, publish/release.py). It imports nothing from pipelines/ (tests/test_layering.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
 
-from assets.paths import PROJECT_ROOT, snapshot_dir
+from assets.reference.paths import PROJECT_ROOT, snapshot_dir
 
 if TYPE_CHECKING:  # the clients import httpx; keep it out of definition loading
     import pandas as pd
@@ -23,6 +27,7 @@ if TYPE_CHECKING:  # the clients import httpx; keep it out of definition loading
     from assets.collect.statfin import StatFinClient
     from assets.collect.table_files import HandedTable
     from assets.collect.vipunen import VipunenClient
+    from publish.bundle import Previous
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -54,21 +59,32 @@ class HandedTables(ConfigurableResource):
     files: list[str] = Field(default_factory=list)
     _read: list[HandedTable] | None = PrivateAttr(default=None)
 
-    def tables(self) -> list[HandedTable]:
-        """Every table the files give, read once per run."""
+    def tables(self, names_root: Path | None = None) -> list[HandedTable]:
+        """Every table the files give, read once per run (``names_root``: the run's recorded
+        snapshot, whose classification-service names complete the shipped code lists)."""
         if self._read is None:
             from assets.collect.table_files import read_table_file
             from assets.collect.tables import load_statfin_tables, load_vipunen_resources
 
             statfin, vipunen = load_statfin_tables(), load_vipunen_resources()
-            self._read = [t for f in self.files for t in read_table_file(Path(f), statfin, vipunen)]
+            self._read = [
+                t
+                for f in self.files
+                for t in read_table_file(Path(f), statfin, vipunen, names_root)
+            ]
         return self._read
 
-    def find(self, source_table: str, measure: str) -> HandedTable | None:
+    def find(
+        self, source_table: str, measure: str, names_root: Path | None = None
+    ) -> HandedTable | None:
         if not self.files:
             return None
         return next(
-            (t for t in self.tables() if (t.source_table, t.measure) == (source_table, measure)),
+            (
+                t
+                for t in self.tables(names_root)
+                if (t.source_table, t.measure) == (source_table, measure)
+            ),
             None,
         )
 
@@ -155,13 +171,21 @@ class VipunenApi(ConfigurableResource):
 
 
 class ReleaseTarget(ConfigurableResource):
-    """Where releases are written (a folder or an object-store URL); ``run_date`` pins the date
-    for reproducible rebuilds."""
+    """The release store: where releases are written (a folder or an object-store URL), which
+    ids it holds, what ``latest`` points at, and the release before this run's.
+
+    Assets, checks and publishers ask this resource rather than reading publish/release.py and
+    publish/history.py themselves, so the previous release is found and read once per run (per
+    process; the in-process executor shares one resource instance across a run's steps) and the
+    quality gate, the articles and the release compare with the same one. ``run_date`` pins the
+    date for reproducible rebuilds.
+    """
 
     out_dir: str = "dist"
     run_date: str = ""
     public_url: str = ""
     """Where the release is published; articles' Markdown links are absolute when set."""
+    _previous: dict[tuple[str, str], Previous] = PrivateAttr(default_factory=dict)
 
     def path(self) -> Any:
         """The release root: a resolved local ``Path``, or a ``UPath`` for an object-store URL
@@ -170,17 +194,41 @@ class ReleaseTarget(ConfigurableResource):
 
         return release_root(self.out_dir)
 
-    def previous_counts(self) -> pd.DataFrame | None:
+    def release_id(self, counts: pd.DataFrame) -> str:
+        """The id this run's release gets: data vintage of ``counts`` and the run date."""
+        from publish.bundle import release_id
+
+        return release_id(counts, self.date())
+
+    def latest_id(self) -> str | None:
+        """The release ``latest`` points at, None before the first release."""
+        from publish.release import latest_id
+
+        return latest_id(self.path())
+
+    def previous(self, counts: pd.DataFrame) -> Previous:
+        """The newest verified release older than this run's (its counts, changelog, method
+        version and the ids before it), read once and kept for the rest of the run."""
+        from publish.history import load_previous
+
+        root = self.path()
+        rid = self.release_id(counts)
+        key = (str(root), rid)
+        if key not in self._previous:
+            self._previous[key] = load_previous(root, rid)
+        return self._previous[key]
+
+    def latest_counts(self) -> pd.DataFrame | None:
         """``counts`` of the release ``latest`` points at, if it verifies; None otherwise. What a
         table that cannot be read this run is carried over from."""
         import io
 
         import pandas as pd
 
-        from publish.release import is_valid, latest_id, read_file
+        from publish.release import is_valid, read_file
 
         root = self.path()
-        rid = latest_id(root)
+        rid = self.latest_id()
         if rid is None or not is_valid(root / "releases" / rid):
             return None
         parquet = read_file(root, rid, "data/counts.parquet")
@@ -190,33 +238,3 @@ class ReleaseTarget(ConfigurableResource):
         if self.run_date:
             return dt.date.fromisoformat(self.run_date)
         return dt.datetime.now(HELSINKI).date()
-
-
-def code_version() -> str:
-    """The package version plus the git commit when run from a checkout.
-
-    ``TASAPAINO_CODE_VERSION`` overrides it, to rebuild a published release byte for byte from
-    an export of the same code without its git history.
-    """
-    from importlib.metadata import PackageNotFoundError, version
-
-    pinned = os.environ.get("TASAPAINO_CODE_VERSION", "")
-    if pinned:
-        return pinned
-
-    try:
-        base = version("tasapaino")
-    except PackageNotFoundError:
-        base = "0+unknown"
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return base
-    return f"{base}+g{commit}" if commit else base

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from assets.paths import classifications_dir
+from assets.reference.paths import classifications_dir
 
 CLASSIFICATIONS = ("ammatti_2010", "koulutusala_2016", "koulutusala_2011", "koulutussektori")
 
@@ -69,7 +69,7 @@ def code_level(classification: str, code: str) -> int | None:
     if classification not in _LEVEL_OFFSET:
         raise KeyError(
             f"classification '{classification}' has no level rule; add it to _LEVEL_OFFSET in "
-            "assets/collect/classifications.py"
+            "assets/reference/classifications.py"
         )
     if is_total_code(code):
         return None

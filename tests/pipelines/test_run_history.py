@@ -1,0 +1,50 @@
+"""The run history's SQLite settings: relaxed fsync and a kept connection per database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from pipelines import run_history
+
+
+def _engine(path):
+    # As Dagster's SQLite storages make theirs: a new connection per use.
+    return sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+
+def test_connections_commit_without_an_fsync_per_event_and_the_wal_survives_a_close(tmp_path):
+    db = tmp_path / "runs.db"
+    run_history.install()
+    try:
+        engine = _engine(db)
+        with engine.connect() as conn:
+            conn.execute(sa.text("PRAGMA journal_mode=WAL"))
+            assert conn.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+            conn.execute(sa.text("CREATE TABLE event (id INTEGER)"))
+            conn.commit()
+        for i in range(3):
+            with engine.connect() as conn:
+                conn.execute(sa.text("INSERT INTO event VALUES (:i)"), {"i": i})
+                conn.commit()
+            # Without the kept connection this close was the last one: SQLite would checkpoint
+            # and delete the WAL after every write.
+            assert (tmp_path / "runs.db-wal").exists()
+    finally:
+        run_history.uninstall()
+    assert not (tmp_path / "runs.db-wal").exists()  # the last close checkpoints once
+    with _engine(db).connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM event")).scalar() == 3
+        assert conn.execute(sa.text("PRAGMA synchronous")).scalar() == 2  # FULL again
+    assert not run_history._PINNED
+
+
+def test_other_databases_are_left_alone(tmp_path):
+    run_history.install()
+    try:
+        engine = sa.create_engine("sqlite://")  # in memory: no file to keep open
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+        assert not run_history._PINNED
+    finally:
+        run_history.uninstall()
