@@ -54,6 +54,7 @@ COUNTS = contract("counts")
 UNIT_SHARES = contract("unit_shares")
 SEGREGATION_INDICES = contract("segregation_indices")
 CRITERIA_RESULTS = contract("criteria_results")
+SEGREGATION_CHANGE = contract("segregation_change")
 # The published `sources` dataset: one row per source table and measure (from source_catalog).
 # Kept out of ALL: it describes the inputs, it is not a stage's output.
 SOURCES = contract("sources")
@@ -67,6 +68,7 @@ ALL = {
         UNIT_SHARES,
         SEGREGATION_INDICES,
         CRITERIA_RESULTS,
+        SEGREGATION_CHANGE,
         SELF_ASSESSMENT_SUMMARY,
         CRITERIA_CATALOGUE,
     )

@@ -51,6 +51,7 @@ def _jobs() -> tuple[list[Job], int, float, float]:
     from assets.criteria.inputs import Inputs
     from assets.criteria.self_assessment import summarise
     from assets.indices.batch import segregation_indices
+    from assets.indices.change import segregation_change
     from assets.reference.classifications import load_regions
     from assets.reference.paths import snapshot_dir
     from assets.shares.compute import unit_shares
@@ -64,7 +65,8 @@ def _jobs() -> tuple[list[Job], int, float, float]:
     criteria = apply_catalogue(
         load_catalogue(), Inputs(shares, indices, summarise(pd.DataFrame(), load_regions()))
     )
-    published = PublishedData(shares, indices, criteria, provenance(tables), counts)
+    changes = segregation_change(shares)
+    published = PublishedData(shares, indices, criteria, provenance(tables), counts, changes)
     wall, cpu = time.perf_counter(), _cpu()
     articles = build_articles(published, region="MK17", date="2026-11-28")
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu

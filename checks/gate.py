@@ -49,6 +49,8 @@ def dataset_views(
         return views.segregation_indices_views(df, config())
     if name == "criteria_results":
         return views.criteria_results_views(df)
+    if name == "segregation_change":
+        return views.segregation_change_views(df)
     if name in dataset_registry.registry() and name in rules():
         return views.numbered_rows_views(df)
     raise KeyError(f"no quality suite for dataset '{name}'")

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assets import dataset_registry
-from assets.contracts import COUNTS, CRITERIA_RESULTS, SEGREGATION_INDICES, UNIT_SHARES, Contract
+from assets.contracts import (
+    COUNTS,
+    CRITERIA_RESULTS,
+    SEGREGATION_CHANGE,
+    SEGREGATION_INDICES,
+    UNIT_SHARES,
+    Contract,
+)
 from assets.reference.classifications import load_regions
 from checks.config import QualityConfig
 from checks.views import CELL_KEY, RAW_SEXES, SEXES, TABLE_KEY, TREND_KEY
@@ -33,6 +40,7 @@ WHERE: dict[str, dict[str, list[str]]] = {
         "changes": ["first_row", *TREND_KEY, "year", "count", "previous_year", "previous_count"],
     },
     "unit_shares": {"rows": ["row", "measure", "region_code", "year", "unit_code"]},
+    "segregation_change": {"rows": ["row", "measure", "region_code", "year_start", "year_end"]},
     "segregation_indices": {"rows": ["row", "measure", "region_code", "year", "index"]},
     "criteria_results": {"rows": ["row", "criteria_set", "criterion_id", "subject"]},
     "raw": {
@@ -370,6 +378,71 @@ def criteria_results_rules() -> list[Rule]:
     ]
 
 
+PARTS_TOLERANCE = 1e-9
+"""How far the three parts of a change in IP may miss the change (rounding of floats only)."""
+
+
+def segregation_change_rules() -> list[Rule]:
+    return [
+        *_schema(SEGREGATION_CHANGE),
+        Rule(
+            "keys_unique",
+            "rows",
+            "ExpectCompoundColumnsToBeUnique",
+            {"column_list": list(SEGREGATION_CHANGE.primary_key)},
+            "a pair of years occurs twice for the same table and region",
+            "fix the change split (assets/indices/change.py, segregation_change)",
+        ),
+        *_not_null(
+            "rows",
+            ["ip_start", "ip_end", "ip_change"],
+            "%s is empty, though both years have units counted in indices",
+            "IP is defined for every published pair: check the counts of the two years and "
+            "assets/indices/change.py",
+        ),
+        Rule(
+            "parts_add_up_to_change",
+            "rows",
+            "ExpectColumnValuesToBeBetween",
+            {"column": "parts_off_by", "min_value": 0, "max_value": PARTS_TOLERANCE},
+            f"mix, composition and units changed miss ip_change by more than {PARTS_TOLERANCE}",
+            "the split is wrong: check karmel_maclachlan_change in assets/indices/change.py",
+        ),
+        Rule(
+            "parts_all_or_none",
+            "rows",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "partly_split", "value_set": [False]},
+            "some parts of a change are given and others are empty",
+            "a split is either complete or not made: check assets/indices/change.py",
+        ),
+        Rule(
+            "unsplit_change_has_reason",
+            "rows",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "unsplit_without_reason", "value_set": [False]},
+            "a change is not split and method_note does not say why",
+            "give every unsplit change a reason in method_note",
+        ),
+        Rule(
+            "ip_in_range",
+            "rows",
+            "ExpectColumnValuesToBeBetween",
+            {"column": "ip_end", "min_value": 0, "max_value": 0.5},
+            "IP of the second year is outside 0–0.5",
+            "a formula or its input is wrong: check assets/indices/twogroup.py",
+        ),
+        Rule(
+            "years_in_order",
+            "rows",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "end_after_start", "value_set": [True]},
+            "year_end is not after year_start",
+            "pairs run from a table's earlier year to its next one: check assets/indices/change.py",
+        ),
+    ]
+
+
 def raw_rules(config: QualityConfig) -> list[Rule]:
     regions = sorted(load_regions()["code"])
     return [
@@ -544,6 +617,7 @@ def all_rules(config: QualityConfig) -> dict[str, list[Rule]]:
         "unit_shares": unit_shares_rules(),
         "segregation_indices": segregation_indices_rules(),
         "criteria_results": criteria_results_rules(),
+        "segregation_change": segregation_change_rules(),
         "raw": raw_rules(config),
         **{
             name: [*schema_rules(spec), *declared_rules(spec, config)]
@@ -554,4 +628,6 @@ def all_rules(config: QualityConfig) -> dict[str, list[Rule]]:
 
 
 # Datasets whose whole suite is written above.
-_OWN_SUITES = frozenset({"counts", "unit_shares", "segregation_indices", "criteria_results"})
+_OWN_SUITES = frozenset(
+    {"counts", "unit_shares", "segregation_indices", "criteria_results", "segregation_change"}
+)

@@ -323,6 +323,27 @@ def numbered_rows_views(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"input": df.head(0), "rows": rows}
 
 
+def segregation_change_views(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Rows with how far the parts miss the change (empty when not split) and whether an
+    unsplit change says why."""
+    rows = df.reset_index(drop=True).copy()
+    rows.insert(0, "row", np.arange(1, len(rows) + 1))
+    parts = ["ip_mix_effect", "ip_composition_effect", "ip_units_changed"]
+    # A missing column is the schema rule's finding; here it only reads as empty.
+    for col in ["ip_start", "ip_end", "ip_change", "year_start", "year_end", *parts]:
+        values = rows[col] if col in rows else pd.Series(np.nan, index=rows.index)
+        rows[col] = pd.to_numeric(values, errors="coerce").astype("float64")
+    values = rows[parts]
+    split = values.notna().all(axis=1)
+    off = (values.sum(axis=1) - rows["ip_change"]).abs()
+    rows["parts_off_by"] = off.where(split)
+    rows["partly_split"] = values.notna().any(axis=1) & ~split
+    note = text(rows.get("method_note"), len(rows))
+    rows["unsplit_without_reason"] = ~split & note.isna().to_numpy()
+    rows["end_after_start"] = rows["year_end"] > rows["year_start"]
+    return {"input": df.head(0), "rows": rows}
+
+
 def criteria_results_views(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     rows = df.reset_index(drop=True).copy()
     rows.insert(0, "row", np.arange(1, len(rows) + 1))

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from assets.collect.transcribed import provenance, read_tables, to_counts
+from assets.contracts import SEGREGATION_CHANGE, conform
 from assets.indices.batch import segregation_indices
+from assets.indices.change import segregation_change
 from assets.reference.paths import snapshot_dir
 from assets.shares.compute import unit_shares
 
@@ -43,3 +45,9 @@ def shares(counts) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def indices(shares) -> pd.DataFrame:
     return segregation_indices(shares)
+
+
+@pytest.fixture(scope="session")
+def changes(shares) -> pd.DataFrame:
+    """``segregation_change`` of the bundled snapshot, as its asset returns it."""
+    return conform(segregation_change(shares), SEGREGATION_CHANGE)

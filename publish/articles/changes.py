@@ -2,19 +2,18 @@
 (Karmel–MacLachlan: the mix of unit sizes against the sex composition of units), new extremes,
 fields that moved, and figures the source revised since the previous release.
 
-The split itself comes from ``assets.indices.change``; the article states which part dominates
-in words, because the parts are not published numbers.
+The split is read from the published ``segregation_change`` dataset (computed by
+``assets.indices.change``, never here); the article states in words which part dominates and
+prints none of the parts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from assets.contracts import COUNTS
-from assets.indices.change import karmel_maclachlan_change
 from publish.articles import data as d
 from publish.articles.common import (
     assemble,
@@ -42,24 +41,21 @@ MOVERS = 3
 REVISIONS = 5
 
 
-def ip_split(before: list[dict], after: list[dict]) -> str:
-    """Which part of the change in IP dominates: 'composition', 'mix' or 'none' (no change).
+def ip_split(split: Row | None) -> str:
+    """Which part of the change in IP dominates: 'composition', 'mix' or 'none' (no change, or
+    no published split).
 
     Karmel & MacLachlan (1988): the mix effect is what the change in unit sizes and in the
     sexes' totals alone would have done; the composition effect is the change in how women and
-    men sort into units. Units are aligned by code, with zeros where a unit is missing in a year.
+    men sort into units. ``split`` is the table's row of ``segregation_change``
+    (``data.ip_change``).
     """
-    codes = sorted({r["code"] for r in before} | {r["code"] for r in after})
-    a = {r["code"]: r for r in before}
-    b = {r["code"]: r for r in after}
-
-    def arr(rows: dict, field: str) -> np.ndarray:
-        return np.array([rows[c][field] if c in rows else 0 for c in codes], dtype=float)
-
-    split = karmel_maclachlan_change(arr(a, "women"), arr(a, "men"), arr(b, "women"), arr(b, "men"))
-    if abs(split.difference) <= INDEX_TOLERANCE:
+    if split is None or split["ip_change"] is None or abs(split["ip_change"]) <= INDEX_TOLERANCE:
         return "none"
-    return "composition" if abs(split.composition_effect) >= abs(split.mix_effect) else "mix"
+    mix, composition = split["ip_mix_effect"], split["ip_composition_effect"]
+    if mix is None or composition is None:  # published unsplit, with the reason in the dataset
+        return "none"
+    return "composition" if abs(composition) >= abs(mix) else "mix"
 
 
 def change_block(published: d.PublishedData, section: dict[str, Any], lang: str) -> Row:
@@ -117,7 +113,7 @@ def change_block(published: d.PublishedData, section: dict[str, Any], lang: str)
         ip_last=last_idx["ip"],
         bal_prev=first_idx["balanced"],
         bal_last=last_idx["balanced"],
-        split=ip_split(before, after),
+        split=ip_split(d.ip_change(published.changes, key, region, prev, f["year"])),
         tables=sorted(set(f["tables"]) | {r["source_table"] for r in before}),
         up=[m for m in moved if m["dir"] == "up"][:MOVERS],
         down=[m for m in moved if m["dir"] == "down"][:MOVERS],

@@ -1,10 +1,10 @@
 """Select, from the published datasets, the tables and figures an article talks about.
 
 Articles read only published datasets (``unit_shares``, ``segregation_indices``,
-``criteria_results`` and the source catalogue), so every number they state can be found again in
-the release. The helpers here pick *which* published rows to use — the first measure in a stated
-order of preference that the region has, the newest year, the same classification for a trend —
-and hand them on unchanged.
+``criteria_results``, ``segregation_change`` and the source catalogue), so every number they state
+can be found again in the release. The helpers here pick *which* published rows to use — the
+first measure in a stated order of preference that the region has, the newest year, the same
+classification for a trend — and hand them on unchanged.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ FIELD_MEASURES = {
 class PublishedData:
     """The published datasets an article may quote, and the previous release's counts.
 
-    ``previous_counts`` is ``counts`` of the newest earlier release (None for a first release);
-    it tells which published figures a new release revised.
+    ``changes`` is ``segregation_change`` (how IP changed between a table's consecutive years, and
+    why). ``previous_counts`` is ``counts`` of the newest earlier release (None for a first
+    release); it tells which published figures a new release revised.
     """
 
     unit_shares: pd.DataFrame
@@ -49,6 +50,7 @@ class PublishedData:
     criteria: pd.DataFrame
     sources: pd.DataFrame
     counts: pd.DataFrame
+    changes: pd.DataFrame
     previous_counts: pd.DataFrame | None = None
 
 
@@ -288,6 +290,29 @@ def index_block(indices: pd.DataFrame, key: TableKey, region: str, year: int) ->
     ):
         out[short] = index_value(indices, key, region, year, name)
     return Row(out, source=(first["source_table"], key.measure, year))
+
+
+def ip_change(
+    changes: pd.DataFrame, key: TableKey, region: str, year_start: int, year_end: int
+) -> Row | None:
+    """The published split of the change in IP of one table and region between two years
+    (``segregation_change``), or None when the dataset has no such pair."""
+    rows = changes[
+        changes["measure"].eq(key.measure)
+        & changes["classification"].eq(key.classification)
+        & changes["level"].eq(key.level)
+        & changes["region_code"].eq(region)
+        & changes["year_start"].eq(year_start)
+        & changes["year_end"].eq(year_end)
+    ]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    values = {
+        name: None if pd.isna(r[name]) else float(r[name])
+        for name in ("ip_change", "ip_mix_effect", "ip_composition_effect", "ip_units_changed")
+    }
+    return Row(values, source=(r["source_table_end"], key.measure, year_end))
 
 
 def single_unit_series(shares: pd.DataFrame, region: str) -> list[dict[str, Any]]:

@@ -11,7 +11,13 @@ from checks.asset_checks import QUALITY_CHECKS
 from checks.gate import rules
 from pipelines.definitions import defs
 
-DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+DATASETS = (
+    "counts",
+    "unit_shares",
+    "segregation_indices",
+    "criteria_results",
+    "segregation_change",
+)
 
 
 def test_every_rule_is_a_blocking_check_with_metadata():

@@ -8,13 +8,14 @@ import json
 from checks.quality_docs import build_quality_files, warnings_table
 
 
-def test_data_docs_are_reproducible_and_complete(counts, shares, indices):
+def test_data_docs_are_reproducible_and_complete(counts, shares, indices, changes):
     criteria = _criteria()
     datasets = {
         "counts": counts,
         "unit_shares": shares,
         "segregation_indices": indices,
         "criteria_results": criteria,
+        "segregation_change": changes,
     }
     first, outcomes = build_quality_files(datasets, run_date=dt.date(2026, 11, 28))
     second, _ = build_quality_files(datasets, run_date=dt.date(2026, 11, 28))

@@ -180,3 +180,35 @@ def test_raw_totals_must_add_up(validator):
     bad = failed(check_raw(raw_frame(10, 5, 16), {}, validator=validator))
     assert set(bad) == {"total_is_women_plus_men"}
     assert bad["total_is_women_plus_men"].sample[0]["region"] == "MK17"
+
+
+def test_segregation_change_rules(changes, validator):
+    assert len(changes) > 0
+    assert failed(check_dataset("segregation_change", changes, validator=validator)) == {}
+    off = changes.copy()
+    off.loc[0, "ip_mix_effect"] += 2e-9  # the parts now miss the change by 2e-9 > 1e-9
+    assert set(failed(check_dataset("segregation_change", off, validator=validator))) == {
+        "parts_add_up_to_change"
+    }
+    unsplit = changes.copy()
+    unsplit.loc[0, ["ip_mix_effect", "ip_composition_effect", "ip_units_changed"]] = float("nan")
+    assert set(failed(check_dataset("segregation_change", unsplit, validator=validator))) == {
+        "unsplit_change_has_reason"
+    }
+    unsplit["method_note"] = unsplit["method_note"].astype(object)
+    unsplit.loc[0, "method_note"] = "no unit has persons in both years: the change cannot be split"
+    assert failed(check_dataset("segregation_change", unsplit, validator=validator)) == {}
+    unsplit.loc[0, "ip_units_changed"] = 0.0
+    assert set(failed(check_dataset("segregation_change", unsplit, validator=validator))) == {
+        "parts_all_or_none"
+    }
+    twice = pd.concat([changes, changes.head(1)], ignore_index=True)
+    missing = changes.copy()
+    missing.loc[0, "ip_end"] = float("nan")
+    assert "keys_unique" in failed(check_dataset("segregation_change", twice, validator=validator))
+    bad = failed(check_dataset("segregation_change", missing, validator=validator))
+    assert "ip_end_present" in bad
+    wrong = changes.drop(columns="method_note")
+    assert "columns_match_contract" in failed(
+        check_dataset("segregation_change", wrong, validator=validator)
+    )

@@ -12,6 +12,7 @@ EXPECTED_ASSETS = {
     "unit_shares",
     "segregation_indices",
     "criteria_results",
+    "segregation_change",
     "articles",
     "release",
 }
@@ -30,6 +31,7 @@ def test_release_depends_on_every_dataset():
         "unit_shares",
         "segregation_indices",
         "criteria_results",
+        "segregation_change",
         "articles",
     } <= parents
 

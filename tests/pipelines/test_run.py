@@ -17,7 +17,13 @@ def release(tmp_path_factory):
 
 def test_release_has_data_metadata_and_article(release):
     names = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
-    for ds in ("counts", "unit_shares", "segregation_indices", "criteria_results"):
+    for ds in (
+        "counts",
+        "unit_shares",
+        "segregation_indices",
+        "criteria_results",
+        "segregation_change",
+    ):
         assert f"data/{ds}.csv" in names and f"data/{ds}.parquet" in names
     assert "datapackage.json" in names and "SHA256SUMS" in names
     assert any(n.startswith("articles/fi/") and n.endswith("index.md") for n in names)
@@ -38,6 +44,7 @@ def test_datapackage_names_every_resource(release):
         "unit_shares",
         "segregation_indices",
         "criteria_results",
+        "segregation_change",
         "self_assessment_summary",
     }
     twins = {f"{name}_{kind}" for name in datasets for kind in ("excel", "parquet")}

@@ -15,12 +15,13 @@ import itertools
 import pandas as pd
 import pytest
 
-from assets.contracts import COUNTS, conform
+from assets.contracts import COUNTS, SEGREGATION_CHANGE, conform
 from assets.criteria.catalogue import load_catalogue
 from assets.criteria.engine import apply_catalogue
 from assets.criteria.inputs import Inputs
 from assets.criteria.self_assessment import summarise
 from assets.indices.batch import segregation_indices
+from assets.indices.change import segregation_change
 from assets.reference.classifications import load_regions
 from assets.shares.compute import unit_shares
 from publish.articles import PublishedData, build_articles
@@ -140,13 +141,14 @@ def published_from(counts: pd.DataFrame, sources: pd.DataFrame) -> PublishedData
         criteria=criteria_for(shares, indices),
         sources=sources,
         counts=counts,
+        changes=conform(segregation_change(shares), SEGREGATION_CHANGE),
     )
 
 
 @pytest.fixture(scope="session")
-def bundled_published(counts, shares, indices, sources) -> PublishedData:
+def bundled_published(counts, shares, indices, sources, changes) -> PublishedData:
     """The bundled snapshot's published datasets (real data), criteria applied."""
-    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts)
+    return PublishedData(shares, indices, criteria_for(shares, indices), sources, counts, changes)
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,12 @@
 """Find every number an article states and look it up in the published datasets.
 
 An article may state: counts of persons and years (``counts``, ``unit_shares``,
-``segregation_indices``), women's shares and balanced shares as percentages with one decimal,
-index values with three decimals, the criteria's thresholds and versions (``criteria_results``),
-the publication dates of the source tables (``sources``), and the two tolerances and the first
-trend year, which are rules rather than data (``publish.text_rules``, ``TREND_SINCE``). Anything
-else is a number the data do not contain.
+``segregation_indices``, ``segregation_change``), women's shares and balanced shares as
+percentages with one decimal, index values and the parts of a change in IP
+(``segregation_change``) with three decimals, the criteria's thresholds and versions
+(``criteria_results``), the publication dates of the source tables (``sources``), and the two
+tolerances and the first trend year, which are rules rather than data (``publish.text_rules``,
+``TREND_SINCE``). Anything else is a number the data do not contain.
 
 ``source_mismatches`` checks attribution independently of the article code: every share, count
 and index an article prints (in its text, its tables and its charts' data) is looked up in the
@@ -32,6 +33,16 @@ NUMBER = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
 }
 PERCENT_AFTER = re.compile(r"^\u00a0?%")
+CHANGE_VALUES = (
+    "ip_start",
+    "ip_end",
+    "ip_change",
+    "ip_mix_effect",
+    "ip_composition_effect",
+    "ip_units_changed",
+)
+"""The numbers of ``segregation_change`` an article may print (three decimals, like indices)."""
+CHANGE_COUNTS = ("n_units_common", "n_units_start_only", "n_units_end_only")
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ def _ints(*series: pd.Series) -> set[str]:
 
 def allowed_numbers(published: PublishedData) -> Allowed:
     shares, idx, crit = published.unit_shares, published.indices, published.criteria
+    change = published.changes
     frames = [published.counts]
     if published.previous_counts is not None:
         frames.append(published.previous_counts)
@@ -66,6 +78,9 @@ def allowed_numbers(published: PublishedData) -> Allowed:
         idx["n_women"],
         idx["n_men"],
         idx["year"],
+        change["year_start"],
+        change["year_end"],
+        *(change[c] for c in CHANGE_COUNTS),
     )
     published_dates = [str(p)[:10] for p in published.sources["published"].dropna()]
     integers |= {d[:4] for d in published_dates} | {str(TREND_SINCE)}
@@ -84,6 +99,8 @@ def allowed_numbers(published: PublishedData) -> Allowed:
     percents |= {fmt_decimal(v * 100, 1, "en").replace(",", "") for v in balanced}
     percents |= {str(round(t)) for t in thresholds}
     decimals = {fmt_decimal(v, 3, "en") for v in idx["value"].dropna()}
+    # A change is printed by its size, the direction in words: the digits carry no sign.
+    decimals |= {fmt_decimal(abs(v), 3, "en") for c in CHANGE_VALUES for v in change[c].dropna()}
     decimals |= {fmt_decimal(c, 3 if c < 0.1 else 1, "en") for c in METHOD_CONSTANTS}
     dates = {
         lang: frozenset(fmt_date(d, lang) for d in published_dates) for lang in ("fi", "sv", "en")
@@ -184,6 +201,15 @@ def number_tables(published: PublishedData) -> dict[tuple[str, str], set[str]]:
         add("idx", fmt_decimal(v, 3, "en"), t)
         if name == "balanced_share":
             add("pct", fmt_decimal(v * 100, 1, "en").replace(",", ""), t)
+    # A change between two years rests on the tables of both.
+    change = published.changes
+    for col in CHANGE_VALUES:
+        for start, end, v in zip(
+            change["source_table_start"], change["source_table_end"], change[col], strict=True
+        ):
+            if pd.notna(v):
+                add("idx", fmt_decimal(abs(v), 3, "en"), start)
+                add("idx", fmt_decimal(abs(v), 3, "en"), end)
     return out
 
 

@@ -50,12 +50,13 @@ def balanced_criteria(shares: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def release_datasets(counts, shares, indices) -> dict[str, pd.DataFrame]:
+def release_datasets(counts, shares, indices, changes) -> dict[str, pd.DataFrame]:
     return {
         "counts": counts,
         "unit_shares": shares,
         "segregation_indices": indices,
         "criteria_results": balanced_criteria(shares),
+        "segregation_change": changes,
     }
 
 

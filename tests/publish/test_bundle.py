@@ -13,7 +13,13 @@ from publish import bundle, codelists
 from publish.release import write_release
 from tests.publish.release_fixtures import RUN_DATE
 
-DATASETS = ("counts", "unit_shares", "segregation_indices", "criteria_results")
+DATASETS = (
+    "counts",
+    "unit_shares",
+    "segregation_indices",
+    "criteria_results",
+    "segregation_change",
+)
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +115,32 @@ def test_duckdb_reads_every_parquet_and_sums_equal_the_csv(written):
             decimals = codelists.excel_decimals(name).get(col)
             slack = 0.5 * 10.0**-decimals * len(csv) if decimals is not None else 1e-9
             assert excel[col].sum() == pytest.approx(want, rel=1e-12, abs=slack), (name, col)
+
+
+def test_segregation_change_is_published_with_its_schema(written, release_datasets):
+    from assets.contracts import SEGREGATION_CHANGE
+
+    doc = json.loads((written / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in doc["resources"] if r["name"] == "segregation_change")
+    assert resource["title_fi"] == "Eriytymisen muutos ja sen lähteet"
+    assert resource["title_sv"] and resource["description_sv"]
+    schema = resource["schema"]
+    assert [f["name"] for f in schema["fields"]] == SEGREGATION_CHANGE.names
+    assert schema["primaryKey"] == list(SEGREGATION_CHANGE.primary_key)
+    assert all(f["description"] and f["description_fi"] for f in schema["fields"])
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    assert types["ip_mix_effect"] == "number" and types["year_start"] == "integer"
+    referenced = {tuple(fk["fields"]) for fk in schema["foreignKeys"]}
+    assert ("source_table_end", "measure") in referenced
+    published = pd.read_parquet(written / "data" / "segregation_change.parquet")
+    expected = release_datasets["segregation_change"]
+    assert resource["rows"] == len(published) == len(expected) > 0
+    pd.testing.assert_series_equal(
+        published["ip_composition_effect"], expected["ip_composition_effect"], check_exact=True
+    )
+    csv = pd.read_csv(written / "data" / "segregation_change.csv")
+    parts = csv[["ip_mix_effect", "ip_composition_effect", "ip_units_changed"]].sum(axis=1)
+    assert (parts - csv["ip_change"]).abs().max() <= 1e-9
 
 
 def test_counts_total_matches_the_snapshot(written):

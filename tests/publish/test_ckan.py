@@ -37,8 +37,9 @@ def test_ckan_payload_describes_every_file_of_the_latest_release(capsys, dist):
     assert set(ckan["title_translated"]) == {"fi", "sv", "en"}
     assert "Pohjois-Pohjanmaa" in ckan["keywords"]["fi"]
     urls = {r["url"] for r in ckan["resources"]}
-    # 4 datasets x (CSV, Excel CSV, Parquet) + sources, 2 code lists, 3 key-figure workbooks
-    assert len(urls) == 18
+    # 5 datasets x (CSV, Excel CSV, Parquet) + sources, 2 code lists, 3 key-figure workbooks
+    assert len(urls) == 21
+    assert f"{BASE}/data/segregation_change.parquet" in urls
     assert f"{BASE}/data/counts.parquet" in urls and f"{BASE}/data/counts_excel.csv" in urls
     doc = json.loads((dist / "latest" / "datapackage.json").read_text(encoding="utf-8"))
     counts = next(r for r in ckan["resources"] if r["url"].endswith("/data/counts.csv"))
