@@ -44,6 +44,7 @@ def articles(
     unit_shares: pd.DataFrame,
     segregation_indices: pd.DataFrame,
     criteria_results: pd.DataFrame,
+    segregation_change: pd.DataFrame,
     source_catalog: pd.DataFrame,
     release_target: ReleaseTarget,
 ) -> dict[str, bytes]:
@@ -57,6 +58,7 @@ def articles(
         unit_shares=unit_shares,
         indices=segregation_indices,
         criteria=criteria_results,
+        changes=segregation_change,
         sources=source_catalog,
         counts=counts,
         previous_counts=previous.counts,
