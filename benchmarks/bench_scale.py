@@ -41,6 +41,7 @@ from synthetic import two_group_tables  # noqa: E402
 
 from assets.contracts import COUNTS, CRITERIA_RESULTS, SOURCES, conform  # noqa: E402
 from assets.indices.batch import segregation_indices  # noqa: E402
+from assets.indices.change import segregation_change  # noqa: E402
 from assets.shares.compute import unit_shares  # noqa: E402
 from publish import bundle  # noqa: E402
 from publish.release import write_release  # noqa: E402
@@ -231,10 +232,18 @@ def main() -> int:
         "gate: segregation_indices suite",
         lambda: check_dataset("segregation_indices", indices),
     )
+    changes = stage(
+        "segregation_change (IPF split of each year pair)", lambda: segregation_change(shares)
+    )
+    outcomes["segregation_change"] = stage(
+        "gate: segregation_change suite",
+        lambda: check_dataset("segregation_change", changes),
+    )
     datasets = {
         "counts": counts,
         "unit_shares": shares,
         "segregation_indices": indices,
+        "segregation_change": changes,
         "criteria_results": conform(pd.DataFrame(columns=CRITERIA_RESULTS.names), CRITERIA_RESULTS),
     }
     outcomes["criteria_results"] = check_dataset("criteria_results", datasets["criteria_results"])

@@ -165,7 +165,8 @@ def _unit_lookup(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         # Judged per distinct unit code; a missing code (-1) is not in any list.
         in_list = np.append(unit_values.isin(codes).to_numpy(dtype=bool), False)
         known[idx] = in_list[unit_codes[idx]]
-    return pd.Series(known, dtype=object), pd.Series(listed, dtype=object)
+    # Categorical like the other columns of the rows view: a few distinct values over all rows.
+    return pd.Series(pd.Categorical(known)), pd.Series(pd.Categorical(listed))
 
 
 def _codes(classification: object, level: object) -> set[str] | None:

@@ -64,6 +64,9 @@ def coverage_rows(
     return rows
 
 
+OWN_NAMES = frozenset({"vipunen", "synthetic"})
+
+
 def source_titles(catalog: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     """One entry per source table: publisher, statistic and table title in ``lang``. Tables
     have Finnish and English titles; a Swedish reader gets the Finnish one, marked as such."""
@@ -76,9 +79,12 @@ def source_titles(catalog: pd.DataFrame, lang: str) -> list[dict[str, str]]:
         title, title_lang = (english, "en") if lang == "en" and english else (finnish, "fi")
         if not title:
             title, title_lang = english or table, "en"
+        # Statistics Finland's tables name their statistic after the publisher; a source with
+        # an entry of its own (Vipunen; the SYNTHETIC rows of tests and benchmarks) is named by it.
+        source = str(row["source"])
         by = (
-            statistic_name("vipunen", lang)
-            if str(row["source"]) == "vipunen"
+            statistic_name(source, lang)
+            if source in OWN_NAMES
             else f"{publisher}, {statistic_name(table, lang)}"
         )
         seen.setdefault(
