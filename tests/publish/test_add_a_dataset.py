@@ -148,7 +148,7 @@ def test_a_toy_dataset_reaches_release_package_quality_report_and_ckan(meta_root
     package = json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
     # In its place in the release order: after criteria_results (40), before the optional 50.
-    assert names.index(NAME) == names.index("criteria_results_parquet") + 1
+    assert names.index(NAME) == names.index("segregation_change_parquet") + 1  # order 42 < 45
     toy = package["resources"][names.index(NAME)]
     assert toy["title"] == "Synthetic test dataset"
     assert toy["schema"]["primaryKey"] == ["code"]

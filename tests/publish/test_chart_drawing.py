@@ -83,7 +83,11 @@ def test_no_worker_outlives_a_stopped_drawing_process(tmp_path, stop):
     script.write_text(DRAWING_SCRIPT, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     parent = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, env=env, cwd=tmp_path
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+        preexec_fn=_default_signals,
     )
     try:
         assert parent.stdout is not None and parent.stdout.readline() == b"drawing\n"
@@ -110,6 +114,15 @@ def test_workers_do_not_see_the_systems_fonts():
     here = vlc.svg_to_png(svg_system.decode(), scale=2)
     assert here != png_missing
     assert png_system == png_missing
+
+
+def _default_signals() -> None:
+    """The drawing process starts as a service manager starts it: SIGTERM and SIGINT at their
+    defaults. (An ignored signal is inherited across exec, and a test run in the same worker
+    process may have left one ignored.)"""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 
 def _children(pid: int, marker: str) -> list[int]:

@@ -41,6 +41,7 @@ def test_the_release_keeps_its_dataset_order():
         "unit_shares",
         "segregation_indices",
         "criteria_results",
+        "segregation_change",
         "articles",
         "release",
     }
