@@ -1,6 +1,6 @@
 """Where the project's bundled data lives.
 
-The data ship inside the repository (not in ../shared), so a fresh clone runs offline.
+The data ship inside the repository, so a fresh clone runs offline.
 ``TASAPAINO_DATA_DIR`` lets a deployment point at another copy without code changes.
 """
 
