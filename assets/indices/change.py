@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from assets.contracts import SEGREGATION_CHANGE
 from assets.indices import multigroup, twogroup
 
 # Persons put into a zero cell before IPF in the M change decomposition (R's ``ipf`` uses 1e-4).
@@ -231,26 +232,8 @@ def change_between_years(
 CHANGE_TABLE_KEY = ("dimension", "classification", "level", "measure", "region_code")
 """One table of units whose change is split: every column of a table's key except the year."""
 
-CHANGE_COLUMNS = (
-    *CHANGE_TABLE_KEY[:4],
-    "region_code",
-    "region_name_fi",
-    "year_start",
-    "year_end",
-    "ip_start",
-    "ip_end",
-    "ip_change",
-    "ip_mix_effect",
-    "ip_composition_effect",
-    "ip_units_changed",
-    "n_units_common",
-    "n_units_start_only",
-    "n_units_end_only",
-    "source_table_start",
-    "source_table_end",
-    "method_note",
-)
-"""Columns of the ``segregation_change`` dataset, in order (its contract is in assets.contracts)."""
+CHANGE_COLUMNS = tuple(SEGREGATION_CHANGE.names)
+"""Columns of the ``segregation_change`` dataset, in order: its metadata file's fields."""
 
 NO_COMMON_UNITS = "no unit has persons in both years: the change cannot be split"
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assets.contracts import SEGREGATION_CHANGE
 from assets.criteria.catalogue import criterion_texts
 from publish.articles import PublishedData
 from publish.articles.data import TREND_SINCE
@@ -33,16 +34,9 @@ NUMBER = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
 }
 PERCENT_AFTER = re.compile(r"^\u00a0?%")
-CHANGE_VALUES = (
-    "ip_start",
-    "ip_end",
-    "ip_change",
-    "ip_mix_effect",
-    "ip_composition_effect",
-    "ip_units_changed",
-)
+CHANGE_VALUES = tuple(c for c in SEGREGATION_CHANGE.names if c.startswith("ip_"))
 """The numbers of ``segregation_change`` an article may print (three decimals, like indices)."""
-CHANGE_COUNTS = ("n_units_common", "n_units_start_only", "n_units_end_only")
+CHANGE_COUNTS = tuple(c for c in SEGREGATION_CHANGE.names if c.startswith("n_units_"))
 
 
 @dataclass(frozen=True)
