@@ -48,3 +48,32 @@ def test_other_databases_are_left_alone(tmp_path):
         assert not run_history._PINNED
     finally:
         run_history.uninstall()
+
+
+def test_dagster_storages_reuse_one_engine_per_database_while_installed(tmp_path):
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    original = sqlite_event_log.create_engine
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    run_history.install()
+    try:
+        first = sqlite_event_log.create_engine(url, poolclass=NullPool)
+        with first.connect() as conn:
+            conn.execute(sa.text("CREATE TABLE event (id INTEGER)"))
+            conn.commit()
+        first.dispose()  # what Dagster does after each write: the engine stays usable
+        again = sqlite_event_log.create_engine(url, poolclass=NullPool)
+        assert again is first
+        with again.connect() as conn:
+            conn.execute(sa.text("INSERT INTO event VALUES (1)"))
+            conn.commit()
+        other = sqlite_event_log.create_engine(
+            f"sqlite:///{tmp_path / 'run.db'}", poolclass=NullPool
+        )
+        assert other is not first
+    finally:
+        run_history.uninstall()
+    assert sqlite_event_log.create_engine is original
+    assert not run_history._ENGINES
+    with _engine(tmp_path / "index.db").connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM event")).scalar() == 1
