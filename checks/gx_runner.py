@@ -88,9 +88,8 @@ class Validator:
         self, dataset: str, rules: list[Rule], views: Mapping[str, pd.DataFrame]
     ) -> list[Outcome]:
         outcomes: dict[str, Outcome] = {}
-        for view in dict.fromkeys(r.view for r in rules):
-            view_rules = [r for r in rules if r.view == view]
-            outcomes.update(self._validate_view(dataset, view, view_rules, views[view]))
+        for task in tasks(dataset, rules, views, self.reduce_above):
+            outcomes.update(self.judge(task))
         return [outcomes[r.name] for r in rules]
 
     def _definition(self, dataset: str, view: str, rules: list[Rule]) -> Any:
@@ -125,41 +124,87 @@ class Validator:
         self._definitions[key] = definition
         return definition
 
-    def _validate_view(
-        self, dataset: str, view: str, rules: list[Rule], frame: pd.DataFrame
-    ) -> dict[str, Outcome]:
-        definition = self._definition(dataset, view, rules)
-        frame = frame.reset_index(drop=True)
-        reduced = None
-        if self.reduce_above is not None and len(frame) > self.reduce_above:
-            reduced = reduce_view(frame, rules, SAMPLE)
-        judged = frame if reduced is None else reduced.frame
-        where = [c for c in where_columns(dataset, view) if c in frame.columns]
+    def judge(self, task: Task) -> dict[str, Outcome]:
+        """GX's verdict on one view: the only part of a validation that needs GX."""
+        definition = self._definition(task.dataset, task.view, task.rules)
         result_format: dict[str, Any] = {
             "result_format": "SUMMARY",
             "partial_unexpected_count": SAMPLE,
             "include_unexpected_rows": False,
             "return_unexpected_index_query": False,
         }
-        if where and not frame.empty:
-            result_format["unexpected_index_column_names"] = where
-        result = definition.run(batch_parameters={"dataframe": judged}, result_format=result_format)
+        if task.where:
+            result_format["unexpected_index_column_names"] = task.where
+        result = definition.run(
+            batch_parameters={"dataframe": task.judged}, result_format=result_format
+        )
         by_rule = {r.expectation_config.meta["rule"]: r for r in result.results}
         return {
-            rule.name: _outcome(dataset, rule, by_rule[rule.name], len(frame), reduced)
-            for rule in rules
+            rule.name: _outcome(task.dataset, rule, by_rule[rule.name], task.rows, task.reduced)
+            for rule in task.rules
         }
 
 
-_SHARED: Validator | None = None
+@dataclass(frozen=True)
+class Task:
+    """One view's rules and the rows GX judges: the view itself, or its reduced view."""
+
+    dataset: str
+    view: str
+    rules: list[Rule]
+    judged: pd.DataFrame
+    rows: int
+    where: list[str]
+    reduced: Reduced | None
 
 
-def shared_validator() -> Validator:
-    """The process's validator: GX imported, its context and suites built once per process."""
+def tasks(
+    dataset: str,
+    rules: list[Rule],
+    views: Mapping[str, pd.DataFrame],
+    reduce_above: int | None = REDUCE_ABOVE,
+) -> list[Task]:
+    """The GX work of a validation, prepared without GX (views reduced with numpy/pandas), so
+    it can be judged in this process or handed to another one (``checks.gx_process``)."""
+    out = []
+    for view in dict.fromkeys(r.view for r in rules):
+        view_rules = [r for r in rules if r.view == view]
+        frame = views[view].reset_index(drop=True)
+        reduced = None
+        if reduce_above is not None and len(frame) > reduce_above:
+            reduced = reduce_view(frame, view_rules, SAMPLE)
+        where = [c for c in where_columns(dataset, view) if c in frame.columns]
+        out.append(
+            Task(
+                dataset=dataset,
+                view=view,
+                rules=view_rules,
+                judged=frame if reduced is None else reduced.frame,
+                rows=len(frame),
+                where=where if not frame.empty else [],
+                reduced=reduced,
+            )
+        )
+    return out
+
+
+_SHARED: Any = None
+
+
+def shared_validator() -> Any:
+    """The process's validator: GX imported, its context and suites built once per process —
+    in the GX process ``tasapaino run`` starts (``checks.gx_process``), or else here."""
     global _SHARED
     if _SHARED is None:
-        _SHARED = Validator()
+        from checks import gx_process
+
+        _SHARED = gx_process.validator() or Validator()
     return _SHARED
+
+
+def local_validator_ready() -> bool:
+    """Whether this process has built its own validator already (GX loaded here)."""
+    return isinstance(_SHARED, Validator)
 
 
 def _outcome(

@@ -40,6 +40,9 @@ def ensure_dagster_home() -> None:
 def handle(args: argparse.Namespace) -> int:
     validate_arguments(args)  # every refusal here, before the lock, Dagster or any work
     ensure_dagster_home()
+    from checks import gx_process
+
+    gx_process.start()  # GX loads in its own process while this one loads Dagster and the code
     from dagster import DagsterInstance
 
     from pipelines import run_history
