@@ -53,6 +53,7 @@ def articles(
     # Articles import Jinja2, markdown-it and the article modules; load them when articles are
     # written, not when the code location loads.
     from publish.articles import PublishedData, build_articles, files_of
+    from publish.chart_drawing import ChartDrawer, workers_for
 
     published = PublishedData(
         unit_shares=unit_shares,
@@ -63,13 +64,15 @@ def articles(
         counts=counts,
         previous_counts=previous.counts,
     )
-    written = build_articles(
-        published,
-        region=config.region,
-        date=run_date.isoformat(),
-        base_url=release_target.public_url or None,
-    )
-    files = files_of(written)
+    # The drawing processes start first and load vl-convert while the texts are written.
+    with ChartDrawer(workers_for()) as drawer:
+        written = build_articles(
+            published,
+            region=config.region,
+            date=run_date.isoformat(),
+            base_url=release_target.public_url or None,
+        )
+        files = files_of(written, drawer)
     context.add_output_metadata(
         {
             "articles": len(written),

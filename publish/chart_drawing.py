@@ -69,6 +69,10 @@ class ChartDrawer:
             initializer=chart_worker.start,
             initargs=(chart_worker.font_config(Path(self._fonts.name)),),
         )
+        # A pool starts a process per submitted job while none is idle: one empty job each
+        # starts them all now, so they load vl-convert while the caller prepares the charts.
+        for _ in range(self._count):
+            self._pool.submit(chart_worker.ready)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -106,10 +110,14 @@ def _answer(future: Future[tuple[bytes, bytes]], job: Job) -> tuple[bytes, bytes
         ) from err
 
 
+def workers_for(jobs: int | None = None, workers: int = WORKERS) -> int:
+    """No more processes than jobs (when known) or cores."""
+    return max(1, min(workers, jobs or workers, os.cpu_count() or 1))
+
+
 def draw_all(jobs: Sequence[Job], workers: int = WORKERS) -> list[tuple[bytes, bytes]]:
     """(SVG, PNG) of every job, in order, with no more processes than jobs or cores."""
     if not jobs:
         return []
-    count = max(1, min(workers, len(jobs), os.cpu_count() or 1))
-    with ChartDrawer(count) as drawer:
+    with ChartDrawer(workers_for(len(jobs), workers)) as drawer:
         return drawer.draw(jobs)

@@ -75,6 +75,11 @@ def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
     os._exit(1)
 
 
+def ready() -> bool:
+    """Nothing: submitted once per process to start the pool's processes before any chart."""
+    return True
+
+
 def draw(spec: dict[str, Any], locale: dict[str, Any], scale: float) -> tuple[bytes, bytes]:
     """The SVG of a Vega-Lite spec (numbers in ``locale``) and that SVG rasterised at ``scale``.
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from publish.chart_drawing import Job, draw_all
+from publish.chart_drawing import ChartDrawer, Job, draw_all
 from publish.numbers import fmt_index, fmt_percent
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
@@ -132,11 +132,13 @@ class RenderedChart:
         return self._drawn["png"]
 
 
-def draw_charts(charts: Iterable[RenderedChart]) -> None:
-    """Draw every chart not drawn yet, up to ``chart_drawing.WORKERS`` at a time."""
+def draw_charts(charts: Iterable[RenderedChart], drawer: ChartDrawer | None = None) -> None:
+    """Draw every chart not drawn yet, up to ``chart_drawing.WORKERS`` at a time (in
+    ``drawer``'s processes if given: started earlier, they are ready)."""
     todo = list({id(c): c for c in charts if not c._drawn}.values())
     jobs = [Job(spec=c.spec, locale=LOCALES[c.lang], name=c.title) for c in todo]
-    for chart, (svg, png) in zip(todo, draw_all(jobs), strict=True):
+    drawn = drawer.draw(jobs) if drawer is not None and jobs else draw_all(jobs)
+    for chart, (svg, png) in zip(todo, drawn, strict=True):
         chart._drawn.update(svg=svg, png=png)
 
 

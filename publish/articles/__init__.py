@@ -19,6 +19,7 @@ from publish.articles import campaigns, changes, fields, overview, scorecard
 from publish.articles.common import vintage
 from publish.articles.data import PublishedData
 from publish.articles.render import Article
+from publish.chart_drawing import ChartDrawer
 from publish.charts import draw_charts
 from publish.inflection import LANGS, region_names
 
@@ -73,9 +74,10 @@ def build_articles(
     return out
 
 
-def files_of(articles: list[Article]) -> dict[str, bytes]:
-    """Every article's files plus ``articles/index.json``, the list the data page links to."""
-    draw_charts(c for a in articles for c in a.charts.values())  # all at once, in parallel
+def files_of(articles: list[Article], drawer: ChartDrawer | None = None) -> dict[str, bytes]:
+    """Every article's files plus ``articles/index.json``, the list the data page links to
+    (the charts drawn in ``drawer``'s processes if given)."""
+    draw_charts((c for a in articles for c in a.charts.values()), drawer)  # all at once
     files: dict[str, bytes] = {}
     listing = []
     for a in articles:
