@@ -64,13 +64,15 @@ def articles(
         counts=counts,
         previous_counts=previous.counts,
     )
-    # The drawing processes start first and load vl-convert while the texts are written.
+    # The drawing processes start first and load vl-convert while the first texts are written,
+    # then draw each article's charts while the next is written.
     with ChartDrawer(workers_for()) as drawer:
         written = build_articles(
             published,
             region=config.region,
             date=run_date.isoformat(),
             base_url=release_target.public_url or None,
+            drawer=drawer,
         )
         files = files_of(written, drawer)
     context.add_output_metadata(

@@ -10,6 +10,7 @@ which chart never changes the output: the same specs always give the same bytes.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import tempfile
@@ -57,6 +58,7 @@ class ChartDrawer:
             raise ValueError(f"workers={workers}: at least one drawing process is needed")
         self._count = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._early: dict[str, Future[tuple[bytes, bytes]]] = {}
         self._fonts: tempfile.TemporaryDirectory[str] | None = None
 
     def __enter__(self) -> ChartDrawer:
@@ -81,22 +83,41 @@ class ChartDrawer:
                 self._pool.shutdown(wait=True, cancel_futures=True)
         finally:
             self._pool = None
+            self._early.clear()
             if self._fonts is not None:
                 self._fonts.cleanup()
                 self._fonts = None
+
+    def start(self, jobs: Sequence[Job]) -> None:
+        """Start drawing ``jobs`` now; ``draw`` later takes their answers. Lets the charts of
+        one article be drawn while the next one is written."""
+        if self._pool is None:
+            raise RuntimeError("ChartDrawer.start outside its 'with' block")
+        for job in jobs:
+            key = _key(job)
+            if key not in self._early:
+                self._early[key] = self._pool.submit(
+                    chart_worker.draw, job.spec, job.locale, job.scale
+                )
 
     def draw(self, jobs: Sequence[Job]) -> list[tuple[bytes, bytes]]:
         """(SVG, PNG) of every job, in the order of ``jobs``; the first failing job is named."""
         if self._pool is None:
             raise RuntimeError("ChartDrawer.draw outside its 'with' block")
         futures = [
-            self._pool.submit(chart_worker.draw, job.spec, job.locale, job.scale) for job in jobs
+            self._early.pop(_key(job), None)
+            or self._pool.submit(chart_worker.draw, job.spec, job.locale, job.scale)
+            for job in jobs
         ]
         try:
             return [_answer(future, job) for future, job in zip(futures, jobs, strict=True)]
         finally:
             for future in futures:  # after an error: the rest are not drawn for nothing
                 future.cancel()
+
+
+def _key(job: Job) -> str:
+    return json.dumps([job.spec, job.locale, job.scale], sort_keys=True, ensure_ascii=False)
 
 
 def _answer(future: Future[tuple[bytes, bytes]], job: Job) -> tuple[bytes, bytes]:

@@ -132,11 +132,20 @@ class RenderedChart:
         return self._drawn["png"]
 
 
+def _jobs(charts: Iterable[RenderedChart]) -> tuple[list[RenderedChart], list[Job]]:
+    todo = list({id(c): c for c in charts if not c._drawn}.values())
+    return todo, [Job(spec=c.spec, locale=LOCALES[c.lang], name=c.title) for c in todo]
+
+
+def start_drawing(charts: Iterable[RenderedChart], drawer: ChartDrawer) -> None:
+    """Have ``drawer`` start on the charts now; ``draw_charts`` with it collects them."""
+    drawer.start(_jobs(charts)[1])
+
+
 def draw_charts(charts: Iterable[RenderedChart], drawer: ChartDrawer | None = None) -> None:
     """Draw every chart not drawn yet, up to ``chart_drawing.WORKERS`` at a time (in
     ``drawer``'s processes if given: started earlier, they are ready)."""
-    todo = list({id(c): c for c in charts if not c._drawn}.values())
-    jobs = [Job(spec=c.spec, locale=LOCALES[c.lang], name=c.title) for c in todo]
+    todo, jobs = _jobs(charts)
     drawn = drawer.draw(jobs) if drawer is not None and jobs else draw_all(jobs)
     for chart, (svg, png) in zip(todo, drawn, strict=True):
         chart._drawn.update(svg=svg, png=png)

@@ -20,7 +20,7 @@ from publish.articles.common import vintage
 from publish.articles.data import PublishedData
 from publish.articles.render import Article
 from publish.chart_drawing import ChartDrawer
-from publish.charts import draw_charts
+from publish.charts import draw_charts, start_drawing
 from publish.inflection import LANGS, region_names
 
 ARTICLE_TYPES = ("overview", "fields", "campaigns", "changes", "scorecard")
@@ -37,13 +37,15 @@ def build_articles(
     date: str = "",
     types: tuple[str, ...] = ARTICLE_TYPES,
     base_url: str | None = None,
+    drawer: ChartDrawer | None = None,
 ) -> list[Article]:
     """Every requested article type in every language for ``region`` against the whole country.
 
     ``date`` (ISO) is the run date: it dates the articles and decides what is too old to be
     news. ``base_url`` (default: the ``TASAPAINO_PUBLIC_URL`` environment variable) is where the
     release is published; with it, the Markdown's links and images are absolute, so that the
-    text can be pasted into a blog.
+    text can be pasted into a blog. ``drawer``: its processes draw each article's charts while
+    the next article is written (``files_of`` with the same drawer collects them).
     """
     region_names(region, "fi")  # an unknown region fails here, with the list of valid codes
     for kind in types:
@@ -54,6 +56,7 @@ def build_articles(
     out: list[Article] = []
     for lang in langs:
         for kind in types:
+            done = len(out)
             if kind == "overview":
                 out.append(overview.build(published, region, lang, date, run_year))
             elif kind == "fields":
@@ -64,6 +67,8 @@ def build_articles(
                 out.append(changes.build(published, region, lang, date, run_year))
             elif kind == "scorecard":
                 out.append(scorecard.build(published, region, lang, date, run_year))
+            if drawer is not None:
+                start_drawing((c for a in out[done:] for c in a.charts.values()), drawer)
     url = os.environ.get(PUBLIC_URL_ENV, "") if base_url is None else base_url
     versions: dict[str, dict[str, str]] = defaultdict(dict)
     for a in out:
