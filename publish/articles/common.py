@@ -189,8 +189,9 @@ def regional_criteria(
         def unit(
             area: str, year: int, code: str = str(r["unit_code"]), key: d.TableKey = key
         ) -> Row | None:
-            recs = d.unit_records(d.units(published.unit_shares, key, area, year), lang)
-            return next((u for u in recs if str(u["code"]) == code), None)
+            table = d.units(published.unit_shares, key, area, year)
+            recs = d.unit_records(table[table["unit_code"].astype(str).eq(code)], lang)
+            return recs[0] if recs else None
 
         old, new = unit(region, old_year), unit(region, new_year)
         if old is None or new is None:
