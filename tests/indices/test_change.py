@@ -130,3 +130,41 @@ def test_change_between_years_aligns_units_by_code():
     assert ip_change.mix_effect == pytest.approx(0, abs=1e-12)
     with pytest.raises(ValueError, match="no units"):
         change.change_between_years(shares, 2022, 2030)
+
+
+def _iterated(table, rows, cols, tol=1e-12):
+    """Plain alternating rescaling, the reference the direct two-row solution must match."""
+    x = np.array(table, dtype=float)
+    for _ in range(100_000):
+        x *= (rows / x.sum(1))[:, None]
+        x *= np.divide(cols, x.sum(0), out=np.zeros_like(cols), where=x.sum(0) > 0)[None, :]
+        if np.allclose(x.sum(1), rows, rtol=tol, atol=0):
+            return x
+    raise AssertionError("reference IPF did not converge")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_row_ipf_is_the_iterations_limit(seed):
+    rng = np.random.default_rng(seed)
+    source = rng.integers(0, 60, size=(2, 40)).astype(float)
+    source[:, :3] = [[0, 5, 9], [7, 0, 4]]  # cells zero in one row stay zero
+    target = source * rng.uniform(0.5, 2.0, size=source.shape)
+    rows, cols = target.sum(1), target.sum(0)
+    fitted = change._two_rows(source, rows, cols, tol=1e-12)  # the direct path, no fallback
+    assert fitted is not None
+    np.testing.assert_allclose(fitted, _iterated(source, rows, cols), rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(change.ipf(source, rows, cols), fitted)
+    np.testing.assert_allclose(fitted.sum(1), rows, rtol=1e-12)
+    np.testing.assert_allclose(fitted.sum(0), cols, rtol=1e-12)
+    assert (fitted[source == 0] == 0).all()
+    both = (source > 0).all(0)  # odds ratios against column 2, which has both rows
+    f, s = fitted[:, both], source[:, both]
+    odds = f[0] * fitted[1, 2] / (f[1] * fitted[0, 2])
+    np.testing.assert_allclose(odds, s[0] * source[1, 2] / (s[1] * source[0, 2]), rtol=1e-9)
+
+
+def test_two_row_ipf_says_at_once_when_a_row_target_is_out_of_reach():
+    # column 0 has no men: every fit gives it all its 50 persons as women, but only 40 are
+    source = np.array([[5.0, 5.0, 5.0], [0.0, 5.0, 5.0]])
+    with pytest.raises(ValueError, match=r"first row's target 40 is out of reach: .* 50 to 110"):
+        change.ipf(source, [40.0, 70.0], [50.0, 30.0, 30.0])
