@@ -53,6 +53,7 @@ def articles(
     # Articles import Jinja2, markdown-it and the article modules; load them when articles are
     # written, not when the code location loads.
     from publish.articles import PublishedData, build_articles, files_of
+    from publish.chart_cache import ChartCache
     from publish.chart_drawing import ChartDrawer, workers_for
 
     published = PublishedData(
@@ -65,8 +66,9 @@ def articles(
         previous_counts=previous.counts,
     )
     # The drawing processes start first and load vl-convert while the first texts are written,
-    # then draw each article's charts while the next is written.
-    with ChartDrawer(workers_for()) as drawer:
+    # then draw each article's charts while the next is written; charts drawn in an earlier
+    # run come from the cache.
+    with ChartDrawer(workers_for(), cache=ChartCache.default()) as drawer:
         written = build_articles(
             published,
             region=config.region,

@@ -14,7 +14,6 @@ template's context is escaped for Markdown and HTML before the template sees it
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import unicodedata
@@ -30,6 +29,7 @@ from markupsafe import Markup
 
 from publish.articles.ledger import Row
 from publish.charts import RenderedChart
+from publish.local_cache import writable_folder
 from publish.numbers import fmt_date, fmt_decimal, fmt_index, fmt_int, fmt_percent
 from publish.text_rules import INDEX_TOLERANCE, SHARE_TOLERANCE, compare_words, trend_word
 
@@ -135,28 +135,12 @@ def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def cache_dir() -> Path:
-    """Where compiled things are kept between runs: ``TASAPAINO_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/tasapaino``, else ``~/.cache/tasapaino``."""
-    chosen = os.environ.get("TASAPAINO_CACHE_DIR", "")
-    if chosen:
-        return Path(chosen)
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "tasapaino"
-
-
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (a run compiles about 30; that was ~1.5 s of every
     run). Keyed by Jinja on each template's source checksum, so an edited template recompiles.
-    ``TASAPAINO_CACHE_DIR``, else the user's cache folder; none where it cannot be written."""
-    try:
-        folder = cache_dir() / "jinja"
-        folder.mkdir(parents=True, exist_ok=True)
-    except (OSError, RuntimeError):  # no home folder, or a read-only one
-        return None
-    if not os.access(folder, os.W_OK):
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    None where the cache folder cannot be written."""
+    folder = writable_folder("jinja")
+    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @cache
