@@ -17,8 +17,10 @@ Two standard SQLite settings, for this process only:
 
 And one SQLAlchemy engine per database file instead of one per write: Dagster's SQLite storages
 call ``create_engine`` for each connection they open (about 3 ms of dialect and pool set-up
-each, 1.5 s of a bundled run). The cached engines keep Dagster's ``NullPool``, so connections
-are still opened and closed per write exactly as before; only the engine object is reused.
+each, 1.5 s of a bundled run). The cached engines pool their connections instead of Dagster's
+``NullPool``: every write is still a transaction of its own, committed when the write ends, but
+on a connection opened once (opening one and reading its schema was about 1 ms of each of the
+run's ≈ 900 writes).
 """
 
 from __future__ import annotations
@@ -67,12 +69,23 @@ def _engine_cache(create: Callable[..., Any]) -> Callable[..., Any]:
         key = repr((str(url), sorted((k, repr(v)) for k, v in kwargs.items())))
         engine = _ENGINES.get(key)
         if engine is None:
-            # dispose() after each use (as Dagster does) only resets the pool: the engine stays
-            # usable, so the next write gets it back.
+            from sqlalchemy.pool import QueuePool
+
+            # A pool of open connections instead of Dagster's NullPool: each write still runs
+            # in a transaction of its own, committed when it ends, on a connection no other
+            # thread uses meanwhile; only the opening (and the schema read that follows) is
+            # saved. Dagster disposes the engine after each use, which would close them: that
+            # is a no-op here, ``uninstall`` disposes for real.
+            kwargs["poolclass"] = QueuePool
             engine = _ENGINES[key] = create(url, **kwargs)
+            engine.dispose = _keep_open
         return engine
 
     return cached
+
+
+def _keep_open(*_args: Any, **_kwargs: Any) -> None:
+    """Stands in for ``Engine.dispose`` of a cached engine while the run lasts."""
 
 
 def install() -> None:
@@ -112,6 +125,7 @@ def uninstall() -> None:
         sys.modules[name].create_engine = create  # type: ignore[attr-defined]
     while _ENGINES:
         _, engine = _ENGINES.popitem()
+        del engine.dispose  # the engine's own method again
         engine.dispose()
     while _PINNED:
         _, connection = _PINNED.popitem()

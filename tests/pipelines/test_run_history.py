@@ -77,3 +77,34 @@ def test_dagster_storages_reuse_one_engine_per_database_while_installed(tmp_path
     assert not run_history._ENGINES
     with _engine(tmp_path / "index.db").connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM event")).scalar() == 1
+
+
+def test_writes_reuse_open_connections_and_each_is_committed_when_it_ends(tmp_path):
+    import sqlite3
+
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    opened = []
+
+    def count(conn, _record):
+        opened.append(conn)
+
+    sa.event.listen(sa.engine.Engine, "connect", count)
+    db = tmp_path / "run.db"
+    run_history.install()
+    try:
+        for i in range(5):  # as Dagster's storage writes: engine, transaction, dispose
+            engine = sqlite_event_log.create_engine(f"sqlite:///{db}", poolclass=NullPool)
+            with engine.connect() as conn, conn.begin():
+                if i == 0:
+                    conn.execute(sa.text("CREATE TABLE event (id INTEGER)"))
+                conn.execute(sa.text("INSERT INTO event VALUES (:i)"), {"i": i})
+            engine.dispose()
+            reader = sqlite3.connect(db)  # another process's view: the write is committed
+            assert reader.execute("SELECT count(*) FROM event").fetchone() == (i + 1,)
+            reader.close()
+        assert len(opened) == 1
+    finally:
+        run_history.uninstall()
+        sa.event.remove(sa.engine.Engine, "connect", count)
+    assert engine.pool.checkedin() == 0  # uninstall closed the pooled connection
