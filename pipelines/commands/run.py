@@ -45,7 +45,7 @@ def handle(args: argparse.Namespace) -> int:
     gx_process.start()  # GX loads in its own process while this one loads Dagster and the code
     from dagster import DagsterInstance
 
-    from pipelines import run_history
+    from pipelines import run_history, step_outputs
     from pipelines.definitions import defs
     from publish.lock import LockBusy, release_lock
 
@@ -75,6 +75,7 @@ def handle(args: argparse.Namespace) -> int:
         run_config["resources"]["release_target"]["config"]["public_url"] = public_url
     job = defs.resolve_job_def("release_job")
     run_id = str(uuid.uuid4())
+    run_config["resources"]["io_manager"] = step_outputs.io_manager_config(run_id)
     run_history.install()
     try:
         with (
@@ -96,6 +97,7 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     finally:
         run_history.uninstall()
+        step_outputs.prune_local()
     if not result.success:
         for line in failure_report(result):
             _say(line)
