@@ -17,8 +17,10 @@ order (what a pool's shutdown waits for) took about a second per run.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Mapping
@@ -39,6 +41,9 @@ _LOCK = threading.Lock()
 def _serve(pipe: Connection) -> None:
     """The worker: GX loaded once, then one task in, its outcomes (or its exception) out, until
     the parent closes the pipe or exits."""
+    # A parent may hand down an ignored SIGTERM (Dagster points SIGTERM at the SIGINT handler,
+    # which is "ignore" under a shell without job control); terminate() must still end this.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # the parent's stdout may be data
     from tqdm import tqdm
@@ -80,6 +85,18 @@ def start() -> None:
     worker.start()
     child.close()
     _WORKER, _PIPE = worker, parent
+    # Registered after multiprocessing's own exit handler, so it runs first: the worker reads
+    # the end of its pipe and returns, even where a signal cannot reach it yet (still starting).
+    atexit.unregister(_close_pipe)
+    atexit.register(_close_pipe)
+
+
+def _close_pipe() -> None:
+    global _PIPE
+    with _LOCK:
+        if _PIPE is not None:
+            _PIPE.close()
+            _PIPE = None
 
 
 def validator() -> RemoteValidator | None:

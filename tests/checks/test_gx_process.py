@@ -1,10 +1,14 @@
-"""The GX worker process of ``tasapaino run``: the same outcomes as GX in this process, and the
-checks go on here when the worker is gone."""
+"""The GX worker process of ``tasapaino run``: the same outcomes as GX in this process, the
+checks go on here when the worker is gone, and the worker ends with its parent."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from assets.reference.paths import PROJECT_ROOT
 from checks import gx_process, gx_runner
 from checks.gate import check_dataset
 from checks.gx_runner import Validator
@@ -50,3 +54,20 @@ def test_no_worker_where_gx_is_loaded_already(monkeypatch):
     gx_process.start()
     assert gx_process._WORKER is None
     assert isinstance(gx_runner.shared_validator(), Validator)
+
+
+@pytest.mark.parametrize("wait", [0.0, 4.0])  # the worker still importing GX, or ready
+def test_a_process_with_sigterm_ignored_still_ends_its_worker(wait):
+    # Dagster leaves SIGTERM ignored in a process whose SIGINT was (a shell without job
+    # control) and children inherit that: the worker must end with its parent all the same.
+    code = (
+        "import signal, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "from checks import gx_process\n"
+        "gx_process.start()\n"
+        f"time.sleep({wait})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, timeout=60, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
