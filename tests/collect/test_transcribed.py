@@ -33,7 +33,8 @@ def test_every_unit_has_both_sexes(counts):
 @pytest.mark.parametrize(
     ("measure", "women", "men"),
     [
-        # ../shared/data/README.md, file 1: 1b and 1c totals excluding X (unknown).
+        # fi_tyokay_2015_wage_earners_by_family_aml2010_1d.csv (provenance in
+        # data/snapshot/transcribed/sources.yaml): 1b and 1c totals excluding X (unknown).
         ("wage_earners_in_families", 802_958, 690_561),
         ("wage_earners_not_in_families", 218_541, 233_862),
     ],
@@ -136,7 +137,7 @@ def share(counts, measure, unit, year=None, region="SSS", exclude=()):
 @pytest.mark.parametrize(
     ("measure", "unit", "percent"),
     [
-        # ../shared/data/README.md file 1: % of the table total excl. X
+        # the same table (data/snapshot/transcribed/sources.yaml): % of the table total excl. X
         ("wage_earners_in_families", "2", 22.6),
         ("wage_earners_in_families", "5", 21.0),
         ("wage_earners_in_families", "3", 20.4),

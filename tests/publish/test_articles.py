@@ -115,7 +115,8 @@ def test_mk17_articles_state_what_the_bundled_data_cannot_show(mk17):
 def test_what_the_region_data_shows_is_reported_with_the_rule_words(mk17, bundled_published):
     overview = next(a for a in mk17 if a.lang == "fi" and a.kind == "overview").body
     # 2019: 4 950 women of 8 451 students = 58,6 %; 2012: 4 522 of 7 905 = 57,2 %
-    # (../shared/data/README.md, files 8–11); +1,4 points is over the 0,5-point tolerance.
+    # (the lukio tables fi_lop_*, data/snapshot/transcribed/sources.yaml); +1,4 points is over
+    # the 0,5-point tolerance.
     assert f"naisia 4{NBSP}950 ja miehiä 3{NBSP}501, naisten osuus 58,6{NBSP}%" in overview
     assert f"Vuodesta 2012 osuus kasvoi (57,2{NBSP}% → 58,6{NBSP}%)" in overview
     (changes,) = build_articles(
@@ -167,7 +168,8 @@ def test_revised_figures_are_reported_with_old_and_new_values(bundled_published)
 
     previous = bundled_published.counts.copy()
     # Pretend the previous release had 4 900 women among MK17's general upper secondary
-    # students in 2019; this release has 4 950 (../shared/data/README.md, files 8–9).
+    # students in 2019; this release has 4 950 (fi_lop_2018_2019_*,
+    # data/snapshot/transcribed/sources.yaml).
     row = (
         previous["measure"].eq("general_upper_secondary_students")
         & previous["region_code"].eq("MK17")
