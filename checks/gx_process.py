@@ -150,15 +150,14 @@ class RemoteValidator:
 
 def stop() -> None:
     """End the worker now (tests; a process that exits ends it by itself)."""
-    global _WORKER, _PIPE
+    global _WORKER
     from checks import gx_runner
 
+    _close_pipe()
     with _LOCK:
-        if _PIPE is not None:
-            _PIPE.close()
         if _WORKER is not None:
             _WORKER.terminate()
             _WORKER.join()
-        _WORKER = _PIPE = None
+        _WORKER = None
     if isinstance(gx_runner._SHARED, RemoteValidator):
         gx_runner._SHARED = None
